@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dvcindex/dvcindex/extract"
+	"github.com/dvcindex/dvcindex/load"
+)
+
+// Sources of interfaces.md, and which of them this build can sync.
+var (
+	allSources       = []string{"dossiers", "petitions", "procedures", "evaluation", "bcqg", "files"}
+	supportedSources = map[string]bool{"dossiers": true}
+)
+
+// errNotImplemented is returned by commands that exist in the interface but
+// are not built yet; they exit 1 with a message saying so.
+var errNotImplemented = errors.New("not implemented yet")
+
+func notImplemented(name, issue string) error {
+	return fmt.Errorf("dvcindex %s: %w (tracked in issue %s)", name, errNotImplemented, issue)
+}
+
+func newMigrateCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Create or upgrade the ClickHouse schema (idempotent)",
+		Long: `Creates the database (clickhouse.database) if needed and applies every schema
+migration not yet recorded in its schema_migrations table, in order. Running it
+again on a current schema does nothing.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			store, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			applied, err := store.Migrate(ctx)
+			if err != nil {
+				return err
+			}
+			if len(applied) == 0 {
+				fmt.Fprintf(a.stdout, "schema of %s is current\n", store.Database())
+				return nil
+			}
+			for _, m := range applied {
+				fmt.Fprintf(a.stdout, "applied %04d_%s\n", m.Version, m.Name)
+			}
+			return nil
+		},
+	}
+}
+
+func newSyncCmd(a *app) *cobra.Command {
+	var source string
+	var once, dryRun, unsafeDevKey bool
+	cmd := &cobra.Command{
+		Use:   "sync [--source NAME] [--once]",
+		Short: "Incremental pull of a source: extract, normalize, load, advance the watermark",
+		Long: `Reads the source's records updated in the closed window
+[watermark − sync.lookback, now − sync.safety_lag), normalizes them, loads
+ClickHouse and advances the watermark only after every batch of a window was
+acknowledged. A new source starts at sync.since. Records that cannot be
+normalized go to the rejects table (v_rejects) with the reason; the rest load.
+
+Sources: dossiers (implemented); petitions, procedures, evaluation, bcqg, files
+(not implemented yet). Without --once, sync runs once as well: the repeating
+scheduler is 'dvcindex serve'.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sources := []string{source}
+			if source == "" {
+				sources = implementedSources()
+			} else if !contains(allSources, source) {
+				return usagef("unknown source %q; sources are %s", source, strings.Join(allSources, ", "))
+			} else if !supportedSources[source] {
+				return notImplemented("sync --source "+source, "#4/#5")
+			}
+			_ = once // one pass is the only mode of sync; serve repeats it.
+			ctx := cmd.Context()
+			store, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			var errs []error
+			for _, src := range sources {
+				errs = append(errs, a.syncOnce(ctx, store, src, dryRun, unsafeDevKey))
+			}
+			return errors.Join(errs...)
+		},
+	}
+	cmd.Flags().StringVar(&source, "source", "", "source to sync: "+strings.Join(allSources, ", ")+" (default: every implemented source)")
+	cmd.Flags().BoolVar(&once, "once", false, "run one pass and exit (the only mode of sync; 'serve' schedules repeated passes)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "extract and normalize, print the counts and the rejects, write nothing")
+	cmd.Flags().BoolVar(&unsafeDevKey, "unsafe-dev-pii-key", false, "if pii.key is unset, hash personal data with a PUBLIC development key (reversible by guessing; throwaway databases only)")
+	return cmd
+}
+
+// implementedSources lists the sources sync can read, in interface order.
+func implementedSources() []string {
+	var out []string
+	for _, s := range allSources {
+		if supportedSources[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// syncOnce runs one incremental pass of source.
+func (a *app) syncOnce(ctx context.Context, store *load.Store, source string, dryRun, unsafeDevKey bool) error {
+	norm, err := a.normalizer(source, unsafeDevKey)
+	if err != nil {
+		return err
+	}
+	wm, ok, err := store.Watermark(ctx, source)
+	if err != nil {
+		return fmt.Errorf("%w (has 'dvcindex migrate' run?)", err)
+	}
+	lookback := a.cfg.Sync.Lookback.D()
+	if !ok {
+		// A new source starts at sync.since: there is nothing behind it to re-read.
+		wm, lookback = a.cfg.Sync.Since.T(), 0
+	}
+	w, ok := extract.IncrementalWindow(wm, lookback, a.cfg.Sync.SafetyLag.D(), a.now())
+	if !ok {
+		fmt.Fprintf(a.stdout, "sync %s: nothing to read yet (watermark %s)\n", source, wm.Format("2006-01-02 15:04:05"))
+		return nil
+	}
+	runID := newRunID(a.now())
+	log := a.log.With().Str("run_id", runID).Str("source", source).Logger()
+	res, err := a.runDossierSync(ctx, store, a.portalClient(log), norm,
+		syncRequest{runID: runID, source: source, command: "sync", window: w, advance: true, dryRun: dryRun}, log)
+	a.printRun(res)
+	return err
+}
+
+func (a *app) printRun(res syncResult) {
+	r := res.run
+	if r.ID == "" {
+		return
+	}
+	fmt.Fprintf(a.stdout, "%s %s: %s — fetched %d, loaded %d, rejected %d", r.Command, r.Source, r.Status, r.Fetched, r.Loaded, r.Rejected)
+	if r.WindowFrom != nil && r.WindowTo != nil {
+		fmt.Fprintf(a.stdout, ", window [%s, %s)", r.WindowFrom.Format("2006-01-02 15:04:05"), r.WindowTo.Format("2006-01-02 15:04:05"))
+	}
+	fmt.Fprintf(a.stdout, ", run %s\n", r.ID)
+	if len(res.rejects) > 0 {
+		tw := tabwriter.NewWriter(a.stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "REJECTED RECORD\tFIELD\tREASON")
+		for _, rj := range res.rejects {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", rj.RecordKey, rj.Field, rj.Reason)
+		}
+		_ = tw.Flush()
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func newBackfillCmd(a *app) *cobra.Command {
+	var source, from, to string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "backfill --source NAME --from DATE --to DATE",
+		Short: "Re-read a closed window in steps (not implemented yet)",
+		Long: `Re-reads [--from, --to) of a source in steps with a progress bar, without
+moving the incremental watermark backwards. Not implemented yet: exits 1.`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return notImplemented("backfill", "#5") },
+	}
+	cmd.Flags().StringVar(&source, "source", "", "source to re-read")
+	cmd.Flags().StringVar(&from, "from", "", "start date (yyyy-mm-dd), inclusive")
+	cmd.Flags().StringVar(&to, "to", "", "end date (yyyy-mm-dd), exclusive")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "extract and normalize only, write nothing")
+	return cmd
+}
+
+func newComputeCmd(a *app) *cobra.Command {
+	var period, unit string
+	cmd := &cobra.Command{
+		Use:   "compute --period P [--unit CODE]",
+		Short: "Compute the seven indicators, metrics and findings for a period (not implemented yet)",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return notImplemented("compute", "#4") },
+	}
+	cmd.Flags().StringVar(&period, "period", "", "period: 2024, 2024-Q2 or 2024-07")
+	cmd.Flags().StringVar(&unit, "unit", "", "GSO code of one unit (default: every unit)")
+	return cmd
+}
+
+func newExplainCmd(a *app) *cobra.Command {
+	var period, unit, indicator, format string
+	cmd := &cobra.Command{
+		Use:   "explain --unit CODE --period P [--indicator NAME] [--format table|json]",
+		Short: "Rank a unit's metrics by points lost, with the dossiers behind them (not implemented yet)",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return notImplemented("explain", "#4") },
+	}
+	cmd.Flags().StringVar(&unit, "unit", "", "GSO code of the unit")
+	cmd.Flags().StringVar(&period, "period", "", "period: 2024, 2024-Q2 or 2024-07")
+	cmd.Flags().StringVar(&indicator, "indicator", "", "one indicator: transparency, progress, online, payment, digitization, satisfaction")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	return cmd
+}
+
+func newReportCmd(a *app) *cobra.Command {
+	var period, format, out string
+	cmd := &cobra.Command{
+		Use:   "report --period P --format md|csv|html --out FILE",
+		Short: "Write the district's report for a period (not implemented yet)",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return notImplemented("report", "#7") },
+	}
+	cmd.Flags().StringVar(&period, "period", "", "period: 2024, 2024-Q2 or 2024-07")
+	cmd.Flags().StringVar(&format, "format", "md", "md, csv or html")
+	cmd.Flags().StringVar(&out, "out", "", "output file")
+	return cmd
+}
+
+func newServeCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the scheduler daemon with /metrics, /healthz, /readyz (not implemented yet)",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return notImplemented("serve", "#6") },
+	}
+}
+
+func newDoctorCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Check config, ClickHouse and sources, and say how to fix problems (not implemented yet)",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return notImplemented("doctor", "#6") },
+	}
+}
+
+func newVersionCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print version and build info",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			version, rev, dirty := "(devel)", "", ""
+			goVersion := ""
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				goVersion = bi.GoVersion
+				if bi.Main.Version != "" {
+					version = bi.Main.Version
+				}
+				for _, s := range bi.Settings {
+					switch s.Key {
+					case "vcs.revision":
+						rev = s.Value
+					case "vcs.modified":
+						if s.Value == "true" {
+							dirty = " (modified)"
+						}
+					}
+				}
+			}
+			fmt.Fprintf(a.stdout, "dvcindex %s\nrevision %s%s\n%s\nschema migrations: %d\n", version, rev, dirty, goVersion, migrationCount())
+			return nil
+		},
+	}
+}
+
+func migrationCount() int {
+	ms, err := load.Migrations()
+	if err != nil {
+		return 0
+	}
+	return len(ms)
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/dvcindex/dvcindex/extract"
+	"github.com/dvcindex/dvcindex/load"
+	"github.com/dvcindex/dvcindex/transform"
+)
+
+// openStore connects to the configured ClickHouse.
+func (a *app) openStore(ctx context.Context) (*load.Store, error) {
+	c := a.cfg.ClickHouse
+	return load.Open(ctx, load.Options{
+		Addr: c.Addr, Database: c.Database, Username: c.Username, Password: c.Password.Reveal(),
+		DialTimeout: c.DialTimeout.D(), ReadTimeout: c.ReadTimeout.D(), BatchRows: c.BatchRows,
+		Retries: 3, RetryWait: time.Second, Logger: a.log,
+	})
+}
+
+// portalClient returns the extraction client for the configured portal.
+func (a *app) portalClient(log zerolog.Logger) *extract.Client {
+	p := a.cfg.Portal
+	return extract.New(extract.Options{
+		BaseURL: p.BaseURL, Username: p.Username, Password: p.Password.Reveal(),
+		Timeout: p.Timeout.D(), RateLimit: p.RateLimit, MaxRetries: p.MaxRetries,
+		RetryWait: p.RetryWait.D(), RetryMaxWait: p.RetryMaxWait.D(), MaxBodyBytes: p.MaxBodyBytes,
+		Logger: log,
+	})
+}
+
+// devPIIKey is the well-known key of --unsafe-dev-pii-key. Hashes made with
+// it are not secret: anyone can recompute them from a guessed ID number.
+const devPIIKey = "dvcindex-development-key-NOT-SECRET"
+
+// normalizer builds the dossier normalizer, refusing to run without a
+// personal-data key unless the development flag says otherwise.
+func (a *app) normalizer(source string, unsafeDevKey bool) (*transform.Normalizer, error) {
+	key := a.cfg.PII.Key.Reveal()
+	if key == "" {
+		if !unsafeDevKey {
+			return nil, usagef("pii.key is not set: personal data (names, ID numbers, phones, emails) must be hashed with a secret key before it reaches ClickHouse; set DVC_PII_KEY or pii.key, or pass --unsafe-dev-pii-key for a throwaway development database")
+		}
+		a.log.Warn().Msg("--unsafe-dev-pii-key: hashing personal data with a PUBLIC development key; the hashes can be reversed by guessing — never use this on real data")
+		key = devPIIKey
+	}
+	pii, err := transform.NewPseudonymizer([]byte(key))
+	if err != nil {
+		return nil, fmt.Errorf("personal-data key: %w", err)
+	}
+	units, err := transform.DefaultUnits()
+	if err != nil {
+		return nil, fmt.Errorf("load reference units: %w", err)
+	}
+	return transform.NewNormalizer(transform.NormalizerOptions{
+		Units: units, PII: pii, Location: transform.HoChiMinh(), Now: a.now, Source: source,
+	})
+}

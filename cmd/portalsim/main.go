@@ -1,0 +1,127 @@
+// Command portalsim serves a simulated provincial one-stop portal export API
+// (shared/spec/portal-api.md) with generated, reproducible data for the wards
+// of Hoài Nhơn. It is for the demo and the tests and never needs the network.
+//
+//	portalsim --addr 127.0.0.1:8089 --seed 1 --dossiers 5000 --from 2024-01-01 --to 2025-01-01
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/dvcindex/dvcindex/cmd/portalsim/simulator"
+)
+
+func main() {
+	log := zerolog.New(os.Stderr).With().Timestamp().Logger()
+	if err := run(os.Args[1:], log); err != nil {
+		log.Error().Err(err).Msg("portalsim stopped")
+		os.Exit(1)
+	}
+}
+
+func run(args []string, log zerolog.Logger) error {
+	def := simulator.DefaultOptions()
+	fs := flag.NewFlagSet("portalsim", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8089", "listen address")
+	seed := fs.Int64("seed", def.Seed, "PRNG seed (same flags → byte-identical responses)")
+	dossiers := fs.Int("dossiers", def.Dossiers, "number of dossiers updated in [from, to)")
+	from := fs.String("from", def.From.Format(time.DateOnly), "first update day, yyyy-mm-dd (Asia/Ho_Chi_Minh)")
+	to := fs.String("to", def.To.Format(time.DateOnly), "end of updates, exclusive, yyyy-mm-dd (Asia/Ho_Chi_Minh)")
+	user := fs.String("username", def.Username, "accepted username")
+	pass := fs.String("password", def.Password, "accepted password")
+	pageMax := fs.Int("page-size-max", def.PageSizeMax, "largest page_size accepted")
+	ttl := fs.Duration("token-ttl", def.TokenTTL, "access token lifetime")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	opts := def
+	opts.Seed, opts.Dossiers, opts.Username, opts.Password = *seed, *dossiers, *user, *pass
+	opts.PageSizeMax, opts.TokenTTL = *pageMax, *ttl
+	var err error
+	if opts.From, err = time.ParseInLocation(time.DateOnly, *from, simulator.Location); err != nil {
+		return fmt.Errorf("--from: %w", err)
+	}
+	if opts.To, err = time.ParseInLocation(time.DateOnly, *to, simulator.Location); err != nil {
+		return fmt.Errorf("--to: %w", err)
+	}
+	sim, err := simulator.New(opts)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           logRequests(log, sim.Handler()),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info().Str("addr", ln.Addr().String()).Int64("seed", opts.Seed).Int("dossiers", opts.Dossiers).
+		Str("from", *from).Str("to", *to).Msg("portal simulator listening")
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info().Msg("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info().Int64("dossier_pages_served", sim.Requests()).Msg("stopped")
+	return nil
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs one line per request (never the Authorization header).
+func logRequests(log zerolog.Logger, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+		log.Info().Str("method", r.Method).Str("path", r.URL.Path).Str("query", r.URL.RawQuery).
+			Int("status", rec.status).Int64("bytes", rec.bytes).Dur("took", time.Since(start)).Msg("request")
+	})
+}

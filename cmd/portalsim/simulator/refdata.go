@@ -1,0 +1,272 @@
+package simulator
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dvcindex/dvcindex/transform/refdata"
+)
+
+// Location is the portal's time zone, Asia/Ho_Chi_Minh (UTC+7, no DST). It is
+// a fixed zone so the simulator needs no tzdata.
+var Location = time.FixedZone("Asia/Ho_Chi_Minh", 7*3600)
+
+// unit is one administrative unit in one validity period.
+type unit struct {
+	code      string // GSO code
+	name      string // canonical name, e.g. "Tam Quan"
+	typ       string // phuong, xa, thi_xa
+	agency    string // MaCoQuan valid in the period ("" if none)
+	validFrom time.Time
+	validTo   time.Time // inclusive last day; zero = open
+	mergedTo  string
+	weight    int
+	staff     staffPool
+}
+
+func (u *unit) validOn(day time.Time) bool {
+	if day.Before(u.validFrom) {
+		return false
+	}
+	return u.validTo.IsZero() || !day.After(u.validTo)
+}
+
+// era is a period in which the set of valid units does not change.
+type era struct {
+	start    time.Time
+	wards    []*unit
+	cumW     []int // cumulative weights of wards
+	district *unit // nil when no district-level unit exists
+}
+
+type agency struct {
+	code, gso        string
+	validFrom, valTo time.Time
+}
+
+// refData is the parsed reference data the generator draws from.
+type refData struct {
+	units     []*unit
+	eras      []era
+	holidays  map[time.Time]bool
+	procs     []*procedure
+	procByNat map[string]*procedure
+}
+
+func readCSV(b []byte) ([][]string, error) {
+	var lines [][]byte
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		if len(bytes.TrimSpace(l)) == 0 || bytes.HasPrefix(bytes.TrimSpace(l), []byte("#")) {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.Join(lines, []byte("\n"))))
+	r.FieldsPerRecord = -1
+	var out [][]string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	if len(out) < 1 {
+		return nil, fmt.Errorf("empty csv")
+	}
+	return out[1:], nil // drop header
+}
+
+func parseDay(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.ParseInLocation("2006-01-02", s, Location)
+}
+
+// wardWeights are relative dossier volumes of the pre-merger units (rough
+// population shares); merged units get the sum of their predecessors.
+var wardWeights = map[string]int{
+	"21637": 8, "21640": 10, "21643": 4, "21646": 4, "21649": 4, "21652": 3,
+	"21655": 7, "21658": 6, "21661": 5, "21664": 5, "21667": 6, "21670": 6,
+	"21673": 6, "21676": 4, "21679": 5, "21682": 4, "21685": 6,
+}
+
+func loadRefData(seed int64) (*refData, error) {
+	rd := &refData{holidays: map[time.Time]bool{}}
+
+	// Holidays.
+	hs, err := readCSV(refdata.HolidaysCSV)
+	if err != nil {
+		return nil, fmt.Errorf("holidays: %w", err)
+	}
+	for _, h := range hs {
+		d, err := parseDay(strings.TrimSpace(h[0]))
+		if err != nil {
+			return nil, fmt.Errorf("holidays: %w", err)
+		}
+		rd.holidays[d] = true
+	}
+
+	// Agencies.
+	as, err := readCSV(refdata.AgenciesCSV)
+	if err != nil {
+		return nil, fmt.Errorf("agencies: %w", err)
+	}
+	var agencies []agency
+	for _, a := range as {
+		if len(a) < 4 {
+			return nil, fmt.Errorf("agencies: short row %v", a)
+		}
+		f, err1 := parseDay(a[2])
+		t, err2 := parseDay(a[3])
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("agencies: bad date in %v", a)
+		}
+		agencies = append(agencies, agency{code: a[0], gso: a[1], validFrom: f, valTo: t})
+	}
+
+	// Units (wards, communes and the district; provinces are skipped).
+	us, err := readCSV(refdata.UnitsCSV)
+	if err != nil {
+		return nil, fmt.Errorf("units: %w", err)
+	}
+	for _, row := range us {
+		if len(row) < 10 {
+			return nil, fmt.Errorf("units: short row %v", row)
+		}
+		typ := row[2]
+		if typ != "phuong" && typ != "xa" && typ != "thi_xa" {
+			continue
+		}
+		f, err1 := parseDay(row[7])
+		t, err2 := parseDay(row[8])
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("units: bad date in %v", row)
+		}
+		u := &unit{code: row[0], name: row[1], typ: typ, validFrom: f, validTo: t, mergedTo: row[9]}
+		for _, a := range agencies {
+			if a.gso == u.code && !a.validFrom.After(f) && (a.valTo.IsZero() || !a.valTo.Before(f)) {
+				u.agency = a.code
+			}
+		}
+		rd.units = append(rd.units, u)
+	}
+	for _, u := range rd.units {
+		if u.typ == "thi_xa" {
+			continue
+		}
+		if !u.validTo.IsZero() {
+			if w, ok := wardWeights[u.code]; ok {
+				u.weight = w
+			}
+		} else {
+			// A unit born from a merger carries its predecessors' volume.
+			for _, p := range rd.units {
+				if p != u && p.typ != "thi_xa" && !p.validTo.IsZero() && p.mergedTo == u.code {
+					u.weight += max(p.weight, wardWeights[p.code])
+				}
+			}
+		}
+		if u.weight == 0 {
+			u.weight = 5
+		}
+	}
+	for k, u := range rd.units {
+		u.staff = newStaffPool(seed, k, u)
+	}
+
+	// Eras: cut at every validity boundary.
+	var bounds []time.Time
+	seen := map[time.Time]bool{}
+	add := func(t time.Time) {
+		if !seen[t] {
+			seen[t] = true
+			bounds = append(bounds, t)
+		}
+	}
+	for _, u := range rd.units {
+		add(u.validFrom)
+		if !u.validTo.IsZero() {
+			add(u.validTo.AddDate(0, 0, 1))
+		}
+	}
+	sort.Slice(bounds, func(i, j int) bool { return bounds[i].Before(bounds[j]) })
+	for _, b := range bounds {
+		e := era{start: b}
+		sum := 0
+		for _, u := range rd.units {
+			if !u.validOn(b) {
+				continue
+			}
+			if u.typ == "thi_xa" {
+				e.district = u
+				continue
+			}
+			sum += u.weight
+			e.wards = append(e.wards, u)
+			e.cumW = append(e.cumW, sum)
+		}
+		if len(e.wards) > 0 {
+			rd.eras = append(rd.eras, e)
+		}
+	}
+	if len(rd.eras) == 0 {
+		return nil, fmt.Errorf("units: no commune-level unit in reference data")
+	}
+
+	// Procedures: the seed report's six plus the simulator's own catalogue.
+	ps, err := readCSV(refdata.ProceduresSeedCSV)
+	if err != nil {
+		return nil, fmt.Errorf("procedures: %w", err)
+	}
+	rd.procByNat = map[string]*procedure{}
+	for _, row := range ps {
+		if len(row) < 10 {
+			return nil, fmt.Errorf("procedures: short row %v", row)
+		}
+		before, err1 := strconv.Atoi(row[5])
+		after, err2 := strconv.Atoi(row[6])
+		dd, err3 := parseDay(row[8])
+		if err1 != nil || err2 != nil || err3 != nil {
+			return nil, fmt.Errorf("procedures: bad row %v", row)
+		}
+		p := &procedure{national: row[1], name: row[3], limitBefore: before, limitAfter: after, decision: dd}
+		p.ward = row[4] == "xa"
+		p.district = row[4] == "huyen"
+		if x, ok := procExtra[p.national]; ok {
+			p.applyExtra(x)
+		}
+		rd.procs = append(rd.procs, p)
+		rd.procByNat[p.national] = p
+	}
+	for _, x := range extraProcedures {
+		if _, dup := rd.procByNat[x.national]; dup {
+			continue
+		}
+		p := &procedure{national: x.national, name: x.name, ward: x.ward, district: x.district,
+			limitBefore: x.limit, limitAfter: x.limit}
+		p.applyExtra(x.extra)
+		rd.procs = append(rd.procs, p)
+		rd.procByNat[p.national] = p
+	}
+	return rd, nil
+}
+
+// eraAt returns the era covering day (clamped to the first era).
+func (rd *refData) eraAt(day time.Time) *era {
+	k := sort.Search(len(rd.eras), func(i int) bool { return rd.eras[i].start.After(day) }) - 1
+	if k < 0 {
+		k = 0
+	}
+	return &rd.eras[k]
+}

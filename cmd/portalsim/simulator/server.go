@@ -1,0 +1,282 @@
+package simulator
+
+import (
+	"bufio"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Application error codes of the envelope (error_code); "0" is success.
+const (
+	CodeOK           = "0"
+	CodeBadRequest   = "INVALID_PARAMETER"
+	CodeAuthFailed   = "AUTH_FAILED"
+	CodeUnauthorized = "TOKEN_INVALID"
+	CodeNotFound     = "NOT_FOUND"
+	CodeMethod       = "METHOD_NOT_ALLOWED"
+)
+
+// DefaultPageSize is used when a request has no page_size.
+const DefaultPageSize = 500
+
+// routes builds the mux: one handler per endpoint, auth as a middleware.
+// Paths are registered without methods so a wrong method gets a JSON 405.
+func (s *Simulator) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/auth/token", allow(http.MethodPost, http.HandlerFunc(s.handleToken)))
+	mux.Handle("/api/v1/dossiers", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleDossiers))))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.URL.Path)
+	})
+	return mux
+}
+
+// allow rejects other methods with a JSON 405.
+func allow(method string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != method && !(method == http.MethodGet && r.Method == http.MethodHead) {
+			w.Header().Set("Allow", method)
+			writeError(w, http.StatusMethodNotAllowed, CodeMethod, "method "+r.Method+" not allowed; use "+method)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+type envelope struct {
+	ErrorCode string `json:"error_code"`
+	Message   string `json:"message"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="portal"`)
+	}
+	writeJSON(w, status, envelope{ErrorCode: code, Message: msg})
+}
+
+// --- auth ---
+
+type tokenRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type tokenResponse struct {
+	ErrorCode   string `json:"error_code"`
+	Message     string `json:"message"`
+	AccessToken string `json:"access_token"`
+	ExpiresIn   int64  `json:"expires_in"`
+}
+
+func (s *Simulator) handleToken(w http.ResponseWriter, r *http.Request) {
+	var req tokenRequest
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, "body must be JSON {\"username\":\"...\",\"password\":\"...\"}: "+err.Error())
+		return
+	}
+	userOK := subtle.ConstantTimeCompare([]byte(req.Username), []byte(s.opts.Username)) == 1
+	passOK := subtle.ConstantTimeCompare([]byte(req.Password), []byte(s.opts.Password)) == 1
+	if !userOK || !passOK {
+		writeError(w, http.StatusUnauthorized, CodeAuthFailed, "wrong username or password")
+		return
+	}
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		writeError(w, http.StatusInternalServerError, "INTERNAL", "cannot issue token")
+		return
+	}
+	tok := hex.EncodeToString(b[:])
+	now := s.opts.Now()
+	s.mu.Lock()
+	for k, exp := range s.tokens { // forget expired tokens
+		if !now.Before(exp) {
+			delete(s.tokens, k)
+		}
+	}
+	s.tokens[tok] = now.Add(s.opts.TokenTTL)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, tokenResponse{ErrorCode: CodeOK, AccessToken: tok,
+		ExpiresIn: int64(s.opts.TokenTTL / time.Second)})
+}
+
+// ExpireTokens invalidates every issued token: the next call with one gets 401.
+func (s *Simulator) ExpireTokens() {
+	s.mu.Lock()
+	clear(s.tokens)
+	s.mu.Unlock()
+}
+
+func (s *Simulator) validToken(tok string) bool {
+	now := s.opts.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.tokens[tok]
+	return ok && now.Before(exp)
+}
+
+// requireAuth lets a request through only with a live Bearer token.
+func (s *Simulator) requireAuth(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		scheme, tok, ok := strings.Cut(auth, " ")
+		tok = strings.TrimSpace(tok)
+		if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+			writeError(w, http.StatusUnauthorized, CodeUnauthorized, "missing Bearer token")
+			return
+		}
+		if !s.validToken(tok) {
+			writeError(w, http.StatusUnauthorized, CodeUnauthorized, "token expired or invalid")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// --- dossiers ---
+
+// pageQuery is a parsed, validated page request of a windowed endpoint.
+type pageQuery struct {
+	from, to       time.Time // zero = unbounded
+	page, pageSize int
+}
+
+func badParam(name, value, why string) string {
+	return "invalid " + name + " " + strconv.Quote(value) + ": " + why
+}
+
+// parsePageQuery reads updated_from, updated_to (yyyyMMddHHmmss, optional:
+// a missing bound is open), page (default 1) and page_size (default 500).
+func (s *Simulator) parsePageQuery(r *http.Request) (pageQuery, string) {
+	q := r.URL.Query()
+	pq := pageQuery{page: 1, pageSize: min(DefaultPageSize, s.opts.PageSizeMax)}
+	for _, f := range []struct {
+		name string
+		dst  *time.Time
+	}{{"updated_from", &pq.from}, {"updated_to", &pq.to}} {
+		if !q.Has(f.name) {
+			continue
+		}
+		v := q.Get(f.name)
+		if len(v) != 14 || strings.Trim(v, "0123456789") != "" {
+			return pq, badParam(f.name, v, "want yyyyMMddHHmmss")
+		}
+		t, err := time.ParseInLocation(layCompact, v, Location)
+		if err != nil {
+			return pq, badParam(f.name, v, "not a valid date")
+		}
+		*f.dst = t
+	}
+	if !pq.from.IsZero() && !pq.to.IsZero() && pq.to.Before(pq.from) {
+		return pq, "updated_to is before updated_from"
+	}
+	if q.Has("page") {
+		v := q.Get("page")
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return pq, badParam("page", v, "want an integer ≥ 1")
+		}
+		pq.page = n
+	}
+	if q.Has("page_size") {
+		v := q.Get("page_size")
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > s.opts.PageSizeMax {
+			return pq, badParam("page_size", v, "want an integer in [1, "+strconv.Itoa(s.opts.PageSizeMax)+"]")
+		}
+		pq.pageSize = n
+	}
+	return pq, ""
+}
+
+// pageRange turns a query into the index range [start, end) of the page and
+// the window's total.
+func (s *Simulator) pageRange(pq pageQuery) (start, end, total int) {
+	lo, hi := 0, s.n
+	if !pq.from.IsZero() {
+		lo = s.firstIndexAt(pq.from)
+	}
+	if !pq.to.IsZero() {
+		hi = s.firstIndexAt(pq.to)
+	}
+	if hi < lo {
+		hi = lo
+	}
+	total = hi - lo
+	if pq.page-1 > total/pq.pageSize {
+		return hi, hi, total
+	}
+	start = min(lo+(pq.page-1)*pq.pageSize, hi)
+	end = min(start+pq.pageSize, hi)
+	return start, end, total
+}
+
+// pageWriter is a pooled, reusable streaming state for one response.
+type pageWriter struct {
+	bw  *bufio.Writer
+	e   enc
+	g   genState
+	d   dossier
+	hdr []byte
+}
+
+var pageWriters = sync.Pool{New: func() any {
+	return &pageWriter{bw: bufio.NewWriterSize(nil, 64<<10), e: enc{b: make([]byte, 0, 8<<10)}}
+}}
+
+func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
+	pq, msg := s.parsePageQuery(r)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, msg)
+		return
+	}
+	start, end, total := s.pageRange(pq)
+	s.requests.Add(1)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	pw := pageWriters.Get().(*pageWriter)
+	defer pageWriters.Put(pw)
+	pw.bw.Reset(w)
+	h := append(pw.hdr[:0], `{"error_code":"0","message":"","page":`...)
+	h = strconv.AppendInt(h, int64(pq.page), 10)
+	h = append(h, `,"page_size":`...)
+	h = strconv.AppendInt(h, int64(pq.pageSize), 10)
+	h = append(h, `,"total":`...)
+	h = strconv.AppendInt(h, int64(total), 10)
+	h = append(h, `,"data":[`...)
+	pw.hdr = h
+	if _, err := pw.bw.Write(h); err != nil {
+		return
+	}
+	for i := start; i < end; i++ {
+		pw.e.b = pw.e.b[:0]
+		if i > start {
+			pw.e.b = append(pw.e.b, ',')
+		}
+		s.generate(&pw.g, i, &pw.d, nil)
+		pw.e.dossier(&pw.d)
+		if _, err := pw.bw.Write(pw.e.b); err != nil {
+			return // client went away
+		}
+	}
+	_, _ = pw.bw.WriteString("]}\n")
+	_ = pw.bw.Flush()
+	pw.bw.Reset(nil)
+}

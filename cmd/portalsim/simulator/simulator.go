@@ -1,0 +1,243 @@
+// Package simulator is an in-process simulator of the provincial one-stop
+// portal's export API (docs: shared/spec/portal-api.md). The portalsim command
+// serves it over HTTP; tests of other packages run it with httptest:
+//
+//	sim, err := simulator.New(simulator.DefaultOptions())
+//	srv := httptest.NewServer(sim.Handler())
+//
+// It stands in for an independent external system, so it shares no code with
+// the pipeline except the embedded reference data (transform/refdata).
+//
+// # Scalable, reproducible data
+//
+// The simulator holds no records. Dossier i (0 ≤ i < N) has
+//
+//	NgayCapNhat = From + floor(i·span/N) seconds,   span = To − From in seconds,
+//
+// and its content is generated on demand from a PCG generator seeded by
+// (Seed, i). A window [updated_from, updated_to) therefore maps to an index
+// range by arithmetic, a page is a slice of that range, and the same options
+// always give byte-identical responses, whatever N (a million dossiers need no
+// more memory than ten). New refuses more dossiers than there are seconds in
+// [From, To): with at most one dossier per second every NgayCapNhat is unique,
+// so index order is exactly the API's (NgayCapNhat, MaHoSo) order and a window
+// boundary never splits records that share a timestamp.
+//
+// Truth(i) gives the ground truth of dossier i (unit, procedure, dates, the
+// deliberate defect and the personal values), for tests of the pipeline.
+package simulator
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a Simulator.
+type Options struct {
+	Seed     int64 // PRNG seed: same options, same bytes
+	Dossiers int   // number of dossiers N in [From, To)
+	// From and To bound NgayCapNhat (half-open). Dossiers are spread evenly,
+	// at most one per second.
+	From, To           time.Time
+	Username, Password string           // accepted credentials
+	PageSizeMax        int              // largest page_size accepted (default 1000)
+	TokenTTL           time.Duration    // token lifetime (default 1h)
+	Now                func() time.Time // clock for token expiry (default time.Now)
+}
+
+// DefaultOptions are the portalsim command's defaults: seed 1, 5000
+// dossiers updated in 2024, demo/demo.
+func DefaultOptions() Options {
+	return Options{
+		Seed:        1,
+		Dossiers:    5000,
+		From:        time.Date(2024, 1, 1, 0, 0, 0, 0, Location),
+		To:          time.Date(2025, 1, 1, 0, 0, 0, 0, Location),
+		Username:    "demo",
+		Password:    "demo",
+		PageSizeMax: 1000,
+		TokenTTL:    time.Hour,
+	}
+}
+
+// Truth is the ground truth of one generated dossier.
+type Truth struct {
+	ID string // MaHoSo as served ("" when the empty id is the defect)
+	// UnitCode is the GSO code of the handling unit valid on the received
+	// date (submission date when never received); "" if the record is
+	// deliberately invalid.
+	UnitCode string
+	UnitName string // canonical name of that unit on that date ("" if invalid)
+	// ProcedureNational is the national code N.NNNNNN ("" when MaTTHC is the
+	// defect).
+	ProcedureNational string
+	// Received is NgayTiepNhan; nil when the dossier was never received or
+	// when NgayTiepNhan is the defect.
+	Received  *time.Time
+	UpdatedAt time.Time // NgayCapNhat
+	Invalid   bool
+	// InvalidField is the portal field made invalid: MaTTHC, DonViXuLy,
+	// NgayTiepNhan, TrangThaiHoSo or MaHoSo.
+	InvalidField string
+	// PII lists every personal value in the record: owner name, ID number,
+	// phone, email, account (as served, plus the NFC form when served in NFD).
+	PII []string
+
+	// Extra facts for tests of indicators.
+	Status    int        // TrangThaiHoSo (the intended one when it is the defect)
+	Channel   int        // KenhThucHien as served; 0 = null or missing
+	Submitted *time.Time // NgayNopHoSo (nil when missing)
+	Due       *time.Time // NgayHenTra (nil when missing)
+	Finished  *time.Time // NgayKetThucXuLy
+	Returned  *time.Time // NgayTra
+}
+
+// Simulator serves generated portal data. It is safe for concurrent use.
+type Simulator struct {
+	opts    Options
+	base    int64 // From, Unix seconds
+	span    int64 // seconds in [From, To)
+	n       int
+	rd      *refData
+	cal     calendar
+	wardP   weighted[*procedure]
+	distP   weighted[*procedure]
+	handler http.Handler
+
+	mu     sync.Mutex
+	tokens map[string]time.Time // token → expiry
+
+	requests atomic.Int64
+}
+
+type weighted[T any] struct {
+	items []T
+	cum   []int
+}
+
+func (w *weighted[T]) add(x T, weight int) {
+	sum := weight
+	if n := len(w.cum); n > 0 {
+		sum += w.cum[n-1]
+	}
+	w.items = append(w.items, x)
+	w.cum = append(w.cum, sum)
+}
+
+// New validates opts (filling defaults) and returns a Simulator.
+func New(opts Options) (*Simulator, error) {
+	if opts.PageSizeMax == 0 {
+		opts.PageSizeMax = 1000
+	}
+	if opts.TokenTTL == 0 {
+		opts.TokenTTL = time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	switch {
+	case opts.From.IsZero() || opts.To.IsZero():
+		return nil, errors.New("simulator: From and To are required")
+	case !opts.From.Before(opts.To):
+		return nil, errors.New("simulator: From must be before To")
+	case opts.Dossiers < 0:
+		return nil, errors.New("simulator: Dossiers must not be negative")
+	case opts.Username == "":
+		return nil, errors.New("simulator: Username is required")
+	case opts.PageSizeMax < 1:
+		return nil, errors.New("simulator: PageSizeMax must be positive")
+	case opts.TokenTTL < 0:
+		return nil, errors.New("simulator: TokenTTL must not be negative")
+	}
+	base, end := opts.From.Unix(), opts.To.Unix()
+	span := end - base
+	if span < 1 {
+		return nil, errors.New("simulator: [From, To) must span at least one second")
+	}
+	if int64(opts.Dossiers) > span {
+		return nil, fmt.Errorf("simulator: %d dossiers do not fit in %d seconds: NgayCapNhat must be unique per second", opts.Dossiers, span)
+	}
+	rd, err := loadRefData(opts.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("simulator: reference data: %w", err)
+	}
+	s := &Simulator{opts: opts, base: base, span: span, n: opts.Dossiers, rd: rd,
+		cal: calendar{holidays: rd.holidays}, tokens: map[string]time.Time{}}
+	for _, p := range rd.procs {
+		p.prepare()
+		if p.ward {
+			s.wardP.add(p, p.weight)
+		}
+		if p.district {
+			s.distP.add(p, p.weight)
+		}
+	}
+	if len(s.wardP.items) == 0 || len(s.distP.items) == 0 {
+		return nil, errors.New("simulator: procedure catalogue lacks ward or district procedures")
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the HTTP handler of the API.
+func (s *Simulator) Handler() http.Handler { return s.handler }
+
+// Len is the number of dossiers.
+func (s *Simulator) Len() int { return s.n }
+
+// Requests is the number of dossier pages served so far.
+func (s *Simulator) Requests() int64 { return s.requests.Load() }
+
+// Truth returns the ground truth of dossier i; it panics unless 0 ≤ i < Len().
+func (s *Simulator) Truth(i int) Truth {
+	if i < 0 || i >= s.n {
+		panic(fmt.Sprintf("simulator: Truth(%d) out of range [0,%d)", i, s.n))
+	}
+	var g genState
+	var d dossier
+	var t Truth
+	s.generate(&g, i, &d, &t)
+	return t
+}
+
+// updatedAt is NgayCapNhat of dossier i.
+func (s *Simulator) updatedAt(i int) time.Time {
+	hi, lo := bits.Mul64(uint64(i), uint64(s.span))
+	q, _ := bits.Div64(hi, lo, uint64(s.n))
+	return time.Unix(s.base+int64(q), 0).In(Location)
+}
+
+// firstIndexAt is the smallest i with NgayCapNhat(i) ≥ t (N when none):
+// floor(i·S/N) ≥ a ⟺ i·S ≥ a·N ⟺ i ≥ ceil(a·N/S).
+func (s *Simulator) firstIndexAt(t time.Time) int {
+	a := t.Unix() - s.base
+	if t.Nanosecond() > 0 {
+		a++ // NgayCapNhat has whole seconds
+	}
+	if a <= 0 {
+		return 0
+	}
+	if a >= s.span {
+		return s.n
+	}
+	hi, lo := bits.Mul64(uint64(a), uint64(s.n))
+	q, rem := bits.Div64(hi, lo, uint64(s.span))
+	if rem > 0 {
+		q++
+	}
+	return int(q)
+}
+
+// indexRange maps the window [from, to) to the half-open index range [lo, hi).
+func (s *Simulator) indexRange(from, to time.Time) (lo, hi int) {
+	lo, hi = s.firstIndexAt(from), s.firstIndexAt(to)
+	if hi < lo {
+		hi = lo
+	}
+	return lo, hi
+}

@@ -1,0 +1,448 @@
+// Package config owns dvcindex's configuration: the YAML file, the DVC_*
+// environment overrides, defaults, validation at start, and redaction of
+// secrets whenever the configuration is printed or logged.
+//
+// Every key of the file can be overridden by an environment variable named
+// after its path: upper case, joined by "_", prefixed with "DVC_"
+// (clickhouse.addr → DVC_CLICKHOUSE_ADDR). Unknown keys in the file are errors,
+// and so are DVC_* variables that name no key, so a typo never silently falls
+// back to a default.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"go.yaml.in/yaml/v3"
+)
+
+// EnvPrefix starts every environment override.
+const EnvPrefix = "DVC_"
+
+// Config is the whole configuration. Field tags give the YAML key; the
+// environment name is derived from the path.
+type Config struct {
+	ClickHouse ClickHouse `yaml:"clickhouse"`
+	Portal     Portal     `yaml:"portal"`
+	Sync       Sync       `yaml:"sync"`
+	PII        PII        `yaml:"pii"`
+	Serve      Serve      `yaml:"serve"`
+	Schedule   Schedule   `yaml:"schedule"`
+	Log        Log        `yaml:"log"`
+
+	// origins records where each key's value came from ("default",
+	// "file dvcindex.yaml", "env DVC_…"), for doctor and `config` output.
+	origins map[string]string
+}
+
+// ClickHouse is the warehouse connection.
+type ClickHouse struct {
+	Addr        string   `yaml:"addr"`
+	Database    string   `yaml:"database"`
+	Username    string   `yaml:"username"`
+	Password    Secret   `yaml:"password"`
+	BatchRows   int      `yaml:"batch_rows"`   // rows per insert batch
+	DialTimeout Duration `yaml:"dial_timeout"` // connect timeout
+	ReadTimeout Duration `yaml:"read_timeout"` // per-query read timeout
+}
+
+// Portal is the source API (portal-api.md).
+type Portal struct {
+	BaseURL      string   `yaml:"base_url"`
+	Username     string   `yaml:"username"`
+	Password     Secret   `yaml:"password"`
+	PageSize     int      `yaml:"page_size"`      // records per page, ≤ 1000
+	Timeout      Duration `yaml:"timeout"`        // per request
+	RateLimit    float64  `yaml:"rate_limit"`     // requests per second, 0 = unlimited
+	MaxRetries   int      `yaml:"max_retries"`    // retries of one request before the run fails
+	RetryWait    Duration `yaml:"retry_wait"`     // first backoff
+	RetryMaxWait Duration `yaml:"retry_max_wait"` // backoff cap
+	MaxBodyBytes int64    `yaml:"max_body_bytes"` // response size limit
+}
+
+// Sync controls incremental extraction.
+type Sync struct {
+	Since     Date     `yaml:"since"`      // first watermark of a new source
+	Lookback  Duration `yaml:"lookback"`   // re-read behind the watermark
+	SafetyLag Duration `yaml:"safety_lag"` // never read closer to now than this
+	Window    Duration `yaml:"window"`     // longest window read in one pass; longer spans are split
+	Workers   int      `yaml:"workers"`    // normalizing goroutines; 0 = number of CPUs
+}
+
+// PII holds the key of the personal-data hash.
+type PII struct {
+	Key Secret `yaml:"key"`
+}
+
+// Serve is the daemon's HTTP endpoint.
+type Serve struct {
+	Addr string `yaml:"addr"`
+}
+
+// Schedule holds robfig/cron specs for the daemon.
+type Schedule struct {
+	Sync    string `yaml:"sync"`
+	Compute string `yaml:"compute"`
+}
+
+// Log controls logging.
+type Log struct {
+	Level  string `yaml:"level"`  // trace|debug|info|warn|error
+	Format string `yaml:"format"` // auto|console|json
+}
+
+// Default returns the built-in defaults (interfaces.md).
+func Default() Config {
+	return Config{
+		ClickHouse: ClickHouse{
+			Addr: "127.0.0.1:9000", Database: "dvc", Username: "default",
+			BatchRows: 10000, DialTimeout: Duration(10 * time.Second), ReadTimeout: Duration(5 * time.Minute),
+		},
+		Portal: Portal{
+			BaseURL: "http://127.0.0.1:8089", PageSize: 1000, Timeout: Duration(30 * time.Second),
+			RateLimit: 20, MaxRetries: 5, RetryWait: Duration(500 * time.Millisecond),
+			RetryMaxWait: Duration(30 * time.Second), MaxBodyBytes: 64 << 20,
+		},
+		Sync: Sync{
+			Since:     Date(time.Date(2024, 1, 1, 0, 0, 0, 0, hcm)),
+			Lookback:  Duration(time.Hour),
+			SafetyLag: Duration(5 * time.Minute),
+			Window:    Duration(31 * 24 * time.Hour),
+		},
+		Serve: Serve{Addr: "127.0.0.1:9108"},
+		Schedule: Schedule{
+			Sync:    "CRON_TZ=Asia/Ho_Chi_Minh 30 1 * * *",
+			Compute: "CRON_TZ=Asia/Ho_Chi_Minh 30 3 * * *",
+		},
+		Log: Log{Level: "info", Format: "auto"},
+	}
+}
+
+// Error is a configuration problem tied to one key.
+type Error struct {
+	Key    string // dotted path, e.g. "clickhouse.addr"
+	Origin string // where the value came from
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	if e.Origin != "" && e.Origin != "default" {
+		return fmt.Sprintf("config %s (from %s): %s", e.Key, e.Origin, e.Msg)
+	}
+	return fmt.Sprintf("config %s: %s", e.Key, e.Msg)
+}
+
+// Load reads the file at path (if path is non-empty), applies the DVC_*
+// variables found in environ (os.Environ() form), and validates the result.
+// All problems are returned together, joined.
+func Load(path string, environ []string) (Config, error) {
+	cfg := Default()
+	cfg.origins = map[string]string{}
+	for _, k := range Keys() {
+		cfg.origins[k] = "default"
+	}
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("read config file: %w", err)
+		}
+		if err := cfg.applyYAML(path, data); err != nil {
+			return cfg, err
+		}
+	}
+	if err := cfg.applyEnv(environ); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+func (c *Config) applyYAML(path string, data []byte) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err == nil && len(root.Content) == 1 {
+		markOrigins(root.Content[0], "", "file "+path, c.origins)
+	}
+	return nil
+}
+
+func markOrigins(n *yaml.Node, prefix, origin string, out map[string]string) {
+	if n.Kind != yaml.MappingNode {
+		if prefix != "" {
+			out[prefix] = origin
+		}
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := n.Content[i].Value
+		if prefix != "" {
+			key = prefix + "." + key
+		}
+		markOrigins(n.Content[i+1], key, origin, out)
+	}
+}
+
+func (c *Config) applyEnv(environ []string) error {
+	fields := leafFields(reflect.ValueOf(c).Elem(), "")
+	byEnv := make(map[string]leaf, len(fields))
+	for _, f := range fields {
+		byEnv[EnvName(f.key)] = f
+	}
+	var errs []error
+	for _, kv := range environ {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(name, EnvPrefix) {
+			continue
+		}
+		f, known := byEnv[name]
+		if !known {
+			if envNotConfig[name] {
+				continue
+			}
+			errs = append(errs, &Error{Key: name, Origin: "env", Msg: "no configuration key has this name; see the README's configuration reference"})
+			continue
+		}
+		if err := setFromString(f.v, value); err != nil {
+			errs = append(errs, &Error{Key: f.key, Origin: "env " + name, Msg: err.Error()})
+			continue
+		}
+		c.origins[f.key] = "env " + name
+	}
+	return errors.Join(errs...)
+}
+
+// envNotConfig lists DVC_* variables that belong to the tools around the
+// pipeline rather than to its configuration.
+var envNotConfig = map[string]bool{
+	"DVC_CONFIG":          true, // the config file path itself
+	"DVC_TEST_CLICKHOUSE": true, // integration tests' server
+}
+
+// EnvName is the environment variable overriding a dotted key.
+func EnvName(key string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// Keys lists every configuration key in dotted form, in file order.
+func Keys() []string {
+	var c Config
+	fields := leafFields(reflect.ValueOf(&c).Elem(), "")
+	keys := make([]string, len(fields))
+	for i, f := range fields {
+		keys[i] = f.key
+	}
+	return keys
+}
+
+// Origin says where key's value came from.
+func (c Config) Origin(key string) string {
+	if o, ok := c.origins[key]; ok {
+		return o
+	}
+	return "default"
+}
+
+type leaf struct {
+	key string
+	v   reflect.Value
+}
+
+var (
+	durationType = reflect.TypeOf(Duration(0))
+	dateType     = reflect.TypeOf(Date{})
+	secretType   = reflect.TypeOf(Secret(""))
+)
+
+func leafFields(v reflect.Value, prefix string) []leaf {
+	var out []leaf
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag := strings.Split(sf.Tag.Get("yaml"), ",")[0]
+		if !sf.IsExported() || tag == "" || tag == "-" {
+			continue
+		}
+		key := tag
+		if prefix != "" {
+			key = prefix + "." + tag
+		}
+		fv := v.Field(i)
+		if fv.Kind() == reflect.Struct && fv.Type() != dateType {
+			out = append(out, leafFields(fv, key)...)
+			continue
+		}
+		out = append(out, leaf{key: key, v: fv})
+	}
+	return out
+}
+
+func setFromString(v reflect.Value, s string) error {
+	switch v.Type() {
+	case durationType:
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration (e.g. 90s, 5m, 1h)", s)
+		}
+		v.Set(reflect.ValueOf(Duration(d)))
+		return nil
+	case dateType:
+		d, err := ParseDate(s)
+		if err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(d))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Int, reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not an integer", s)
+		}
+		v.SetInt(n)
+	case reflect.Float64:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", s)
+		}
+		v.SetFloat(f)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+		v.SetBool(b)
+	default:
+		return fmt.Errorf("unsupported type %s", v.Type())
+	}
+	return nil
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// ValidIdentifier reports whether s can be used as a ClickHouse database name
+// without quoting surprises.
+func ValidIdentifier(s string) bool { return identRe.MatchString(s) }
+
+// Validate checks every key and returns all problems, each naming its key.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &Error{Key: key, Origin: c.Origin(key), Msg: fmt.Sprintf(format, args...)})
+	}
+	checkAddr := func(key, addr string) {
+		if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+			bad(key, "%q is not host:port", addr)
+		}
+	}
+	checkAddr("clickhouse.addr", c.ClickHouse.Addr)
+	if !ValidIdentifier(c.ClickHouse.Database) {
+		bad("clickhouse.database", "%q is not a valid database name (letters, digits, _; not starting with a digit)", c.ClickHouse.Database)
+	}
+	if c.ClickHouse.Username == "" {
+		bad("clickhouse.username", "must not be empty")
+	}
+	if c.ClickHouse.BatchRows < 1 || c.ClickHouse.BatchRows > 1_000_000 {
+		bad("clickhouse.batch_rows", "%d is out of range 1..1000000", c.ClickHouse.BatchRows)
+	}
+	if c.ClickHouse.DialTimeout <= 0 {
+		bad("clickhouse.dial_timeout", "must be positive")
+	}
+	if c.ClickHouse.ReadTimeout <= 0 {
+		bad("clickhouse.read_timeout", "must be positive")
+	}
+	if u, err := url.Parse(c.Portal.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		shown := c.Portal.BaseURL
+		if err == nil {
+			shown = u.Redacted() // never echo credentials embedded in a URL
+		}
+		bad("portal.base_url", "%q is not an http(s) URL with a host", shown)
+	}
+	if c.Portal.PageSize < 1 || c.Portal.PageSize > 1000 {
+		bad("portal.page_size", "%d is out of range 1..1000 (portal-api.md)", c.Portal.PageSize)
+	}
+	if c.Portal.Timeout <= 0 {
+		bad("portal.timeout", "must be positive")
+	}
+	if c.Portal.RateLimit < 0 {
+		bad("portal.rate_limit", "must be ≥ 0 (0 = unlimited)")
+	}
+	if c.Portal.MaxRetries < 0 || c.Portal.MaxRetries > 100 {
+		bad("portal.max_retries", "%d is out of range 0..100", c.Portal.MaxRetries)
+	}
+	if c.Portal.RetryWait <= 0 {
+		bad("portal.retry_wait", "must be positive")
+	}
+	if c.Portal.RetryMaxWait < c.Portal.RetryWait {
+		bad("portal.retry_max_wait", "must be ≥ portal.retry_wait")
+	}
+	if c.Portal.MaxBodyBytes < 1024 {
+		bad("portal.max_body_bytes", "must be at least 1024")
+	}
+	if time.Time(c.Sync.Since).IsZero() {
+		bad("sync.since", "must be a date (yyyy-mm-dd)")
+	}
+	if c.Sync.Lookback < 0 {
+		bad("sync.lookback", "must not be negative")
+	}
+	if c.Sync.SafetyLag < 0 {
+		bad("sync.safety_lag", "must not be negative")
+	}
+	if c.Sync.Window < Duration(time.Minute) {
+		bad("sync.window", "must be at least 1m")
+	}
+	if c.Sync.Workers < 0 || c.Sync.Workers > 256 {
+		bad("sync.workers", "%d is out of range 0..256", c.Sync.Workers)
+	}
+	checkAddr("serve.addr", c.Serve.Addr)
+	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	for key, spec := range map[string]string{"schedule.sync": c.Schedule.Sync, "schedule.compute": c.Schedule.Compute} {
+		if spec == "" {
+			continue
+		}
+		if _, err := parser.Parse(spec); err != nil {
+			bad(key, "%q is not a cron spec: %v", spec, err)
+		}
+	}
+	switch c.Log.Level {
+	case "trace", "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q is not one of trace, debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "auto", "console", "json":
+	default:
+		bad("log.format", "%q is not one of auto, console, json", c.Log.Format)
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].(*Error).Key < errs[j].(*Error).Key })
+	return errors.Join(errs...)
+}
+
+// Redacted renders the configuration as YAML with every secret replaced, so
+// it is safe to print or log.
+func (c Config) Redacted() string {
+	out, err := yaml.Marshal(c)
+	if err != nil {
+		return fmt.Sprintf("<config: %v>", err)
+	}
+	return string(out)
+}

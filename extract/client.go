@@ -1,0 +1,322 @@
+// Package extract owns reading from the portal (portal-api.md): one
+// mechanism for auth, retries, rate limits, paging and closed windows, and
+// small per-source adapters over it that yield raw records page by page. It
+// knows nothing of normalization or of the warehouse.
+package extract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	"github.com/rs/zerolog"
+	"golang.org/x/time/rate"
+)
+
+// Options configure a Client. Zero values take the defaults noted.
+type Options struct {
+	BaseURL      string
+	Username     string
+	Password     string        // never logged, never in errors
+	Timeout      time.Duration // per request; default 30s
+	RateLimit    float64       // requests per second; 0 = unlimited
+	MaxRetries   int           // retries of one request; the run fails after them
+	RetryWait    time.Duration // first backoff; default 500ms
+	RetryMaxWait time.Duration // backoff cap; default 30s
+	MaxBodyBytes int64         // response size limit; default 64 MiB
+	Logger       zerolog.Logger
+	Transport    http.RoundTripper // tests may inject one; default is net/http's
+}
+
+// ErrPermanent marks failures that retrying cannot fix: HTTP 400/403/404,
+// an application error_code other than "0", rejected credentials. A source's
+// run fails with it; callers should not retry the run unchanged.
+var ErrPermanent = errors.New("permanent source error")
+
+// ErrRetriesExhausted marks a transient failure that persisted through every
+// retry. The next scheduled run may succeed.
+var ErrRetriesExhausted = errors.New("source retries exhausted")
+
+// APIError is a response the portal answered with an error.
+type APIError struct {
+	Path      string // request path (no query: windows and tokens stay out of errors)
+	Status    int
+	ErrorCode string // the envelope's error_code, if any
+	Message   string // the envelope's message, or a short description
+}
+
+func (e *APIError) Error() string {
+	if e.ErrorCode != "" {
+		return fmt.Sprintf("portal %s: HTTP %d, error_code %q: %s", e.Path, e.Status, e.ErrorCode, e.Message)
+	}
+	return fmt.Sprintf("portal %s: HTTP %d: %s", e.Path, e.Status, e.Message)
+}
+
+// Client talks to one portal endpoint family. It is safe for concurrent use.
+type Client struct {
+	http    *resty.Client
+	opts    Options
+	limiter *rate.Limiter
+
+	mu    sync.Mutex
+	token string
+}
+
+// New returns a Client. It does not contact the portal.
+func New(opts Options) *Client {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	if opts.RetryWait <= 0 {
+		opts.RetryWait = 500 * time.Millisecond
+	}
+	if opts.RetryMaxWait < opts.RetryWait {
+		opts.RetryMaxWait = 30 * time.Second
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 64 << 20
+	}
+	rc := resty.New().
+		SetBaseURL(strings.TrimRight(opts.BaseURL, "/")).
+		SetTimeout(opts.Timeout).
+		SetResponseBodyLimit(int(opts.MaxBodyBytes)).
+		SetRetryCount(0). // retries are ours: see do
+		SetHeader("Accept", "application/json").
+		SetHeader("User-Agent", "dvcindex")
+	if opts.Transport != nil {
+		rc.SetTransport(opts.Transport)
+	}
+	lim := rate.NewLimiter(rate.Inf, 1)
+	if opts.RateLimit > 0 {
+		lim = rate.NewLimiter(rate.Limit(opts.RateLimit), 1)
+	}
+	return &Client{http: rc, opts: opts, limiter: lim}
+}
+
+// envelope is the common part of every response.
+type envelope struct {
+	ErrorCode string `json:"error_code"`
+	Message   string `json:"message"`
+}
+
+// Get fetches path with query and decodes the JSON body into out, after
+// checking the envelope. Transient failures (network errors, timeouts, 429,
+// 502/503/504, truncated or non-JSON bodies) are retried with exponential
+// backoff and jitter, honouring Retry-After; a 401 re-authenticates once.
+// Permanent failures return an error wrapping ErrPermanent at once.
+func (c *Client) Get(ctx context.Context, path string, query url.Values, out any) error {
+	body, err := c.do(ctx, path, query)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("portal %s: decode response: %w", path, err)
+	}
+	return nil
+}
+
+// attemptError is the outcome of one attempt.
+type attemptError struct {
+	err        error
+	retryable  bool
+	retryAfter time.Duration // from Retry-After, if the server sent one
+	unauth     bool
+}
+
+func (c *Client) do(ctx context.Context, path string, query url.Values) ([]byte, error) {
+	reauthed := false
+	wait := c.opts.RetryWait
+	for attempt := 1; ; attempt++ {
+		body, aerr := c.attempt(ctx, path, query)
+		if aerr == nil {
+			return body, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("portal %s: %w", path, ctx.Err())
+		}
+		if aerr.unauth && !reauthed {
+			// The token expired: get a new one once and repeat the call.
+			reauthed = true
+			c.opts.Logger.Info().Str("path", path).Msg("portal token rejected; re-authenticating")
+			c.setToken("")
+			attempt--
+			continue
+		}
+		if !aerr.retryable {
+			return nil, aerr.err
+		}
+		if attempt > c.opts.MaxRetries {
+			return nil, fmt.Errorf("%w after %d attempts: %w", ErrRetriesExhausted, attempt, aerr.err)
+		}
+		d := backoff(wait, c.opts.RetryMaxWait)
+		if aerr.retryAfter > 0 {
+			d = min(aerr.retryAfter, c.opts.RetryMaxWait)
+		}
+		c.opts.Logger.Warn().Err(aerr.err).Str("path", path).Int("attempt", attempt).
+			Int("max_attempts", c.opts.MaxRetries+1).Dur("wait", d).Msg("portal request failed; retrying")
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("portal %s: %w", path, ctx.Err())
+		case <-time.After(d):
+		}
+		wait = min(wait*2, c.opts.RetryMaxWait)
+	}
+}
+
+// backoff returns a wait in [base/2, base) capped: full jitter spreads the
+// retries of many clients hitting a struggling portal at once.
+func backoff(base, ceiling time.Duration) time.Duration {
+	base = min(base, ceiling)
+	half := base / 2
+	return half + time.Duration(rand.Int64N(int64(half)+1))
+}
+
+func (c *Client) attempt(ctx context.Context, path string, query url.Values) ([]byte, *attemptError) {
+	token, aerr := c.ensureToken(ctx)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if err := c.limiter.Wait(ctx); err != nil {
+		return nil, &attemptError{err: fmt.Errorf("portal %s: rate limiter: %w", path, err)}
+	}
+	resp, err := c.http.R().SetContext(ctx).SetAuthToken(token).SetQueryParamsFromValues(query).Get(path)
+	if err != nil {
+		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+			return nil, &attemptError{err: fmt.Errorf("portal %s: response larger than %d bytes: %w", path, c.opts.MaxBodyBytes, ErrPermanent)}
+		}
+		return nil, &attemptError{err: fmt.Errorf("portal %s: %w", path, scrub(err)), retryable: true}
+	}
+	return classify(path, resp)
+}
+
+// classify decides what a response means.
+func classify(path string, resp *resty.Response) ([]byte, *attemptError) {
+	status := resp.StatusCode()
+	body := resp.Body()
+	env, jsonErr := decodeEnvelope(resp.Header().Get("Content-Type"), body)
+	apiErr := &APIError{Path: path, Status: status}
+	if env != nil {
+		apiErr.ErrorCode, apiErr.Message = env.ErrorCode, env.Message
+	} else {
+		apiErr.Message = jsonErr.Error()
+	}
+	switch {
+	case status == http.StatusUnauthorized:
+		return nil, &attemptError{err: apiErr, unauth: true}
+	case status == http.StatusTooManyRequests:
+		return nil, &attemptError{err: apiErr, retryable: true, retryAfter: parseRetryAfter(resp.Header().Get("Retry-After"))}
+	case status == http.StatusBadGateway, status == http.StatusServiceUnavailable, status == http.StatusGatewayTimeout,
+		status == http.StatusInternalServerError, status == http.StatusRequestTimeout:
+		return nil, &attemptError{err: apiErr, retryable: true, retryAfter: parseRetryAfter(resp.Header().Get("Retry-After"))}
+	case status >= 400:
+		return nil, &attemptError{err: fmt.Errorf("%w: %w", ErrPermanent, apiErr)}
+	case env == nil:
+		// Status 200 with an HTML error page or a body cut mid-way: the
+		// portal is struggling, not saying no.
+		return nil, &attemptError{err: apiErr, retryable: true}
+	case env.ErrorCode != "0":
+		return nil, &attemptError{err: fmt.Errorf("%w: %w", ErrPermanent, apiErr)}
+	}
+	return body, nil
+}
+
+// decodeEnvelope returns the envelope of a well-formed JSON body, or an error
+// saying why the body is not one.
+func decodeEnvelope(contentType string, body []byte) (*envelope, error) {
+	if ct := strings.ToLower(contentType); ct != "" && !strings.Contains(ct, "json") {
+		return nil, fmt.Errorf("unexpected content type %q (%s)", contentType, snippet(body))
+	}
+	if !json.Valid(body) {
+		return nil, fmt.Errorf("body is not complete JSON (%d bytes: %s)", len(body), snippet(body))
+	}
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, fmt.Errorf("body is not a JSON envelope: %v", err)
+	}
+	return &env, nil
+}
+
+func snippet(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) > 80 {
+		b = b[:80]
+	}
+	return strconv.Quote(string(b))
+}
+
+func parseRetryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return time.Until(t)
+	}
+	return 0
+}
+
+// scrub drops the query string from URL errors: it carries no secret today,
+// but the error may be logged, and only the path is needed to act on it.
+func scrub(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			u.RawQuery, u.User = "", nil
+			return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
+		}
+	}
+	return err
+}
+
+func (c *Client) setToken(t string) {
+	c.mu.Lock()
+	c.token = t
+	c.mu.Unlock()
+}
+
+func (c *Client) ensureToken(ctx context.Context) (string, *attemptError) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token != "" {
+		return c.token, nil
+	}
+	var out struct {
+		envelope
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+	}
+	const path = "/api/v1/auth/token"
+	resp, err := c.http.R().SetContext(ctx).
+		SetBody(map[string]string{"username": c.opts.Username, "password": c.opts.Password}).
+		Post(path)
+	if err != nil {
+		return "", &attemptError{err: fmt.Errorf("portal %s: %w", path, scrub(err)), retryable: true}
+	}
+	body, aerr := classify(path, resp)
+	if aerr != nil {
+		if aerr.unauth {
+			// Rejected credentials are not an expired token: say so, and
+			// never with the password.
+			return "", &attemptError{err: fmt.Errorf("%w: portal rejected the credentials of user %q (check portal.username / portal.password): %w",
+				ErrPermanent, c.opts.Username, aerr.err)}
+		}
+		return "", aerr
+	}
+	if err := json.Unmarshal(body, &out); err != nil || out.AccessToken == "" {
+		return "", &attemptError{err: fmt.Errorf("%w: portal %s: no access_token in the response", ErrPermanent, path)}
+	}
+	c.token = out.AccessToken
+	return c.token, nil
+}

@@ -1,0 +1,168 @@
+// Package load owns the ClickHouse side of dvcindex: the connection,
+// versioned migrations (embedded .sql files), batch writers bounded by rows,
+// the watermarks of incremental sources, and the run history. It takes rows
+// that transform produced and knows nothing of where they were extracted.
+//
+// All SQL targets the subset that ClickHouse 18.16 (CI) and current releases
+// both accept: explicit column lists on every insert, inserts through native
+// batches, DDL through Exec, FINAL views for current rows.
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/rs/zerolog"
+)
+
+// Options configure a Store. The zero value of a field means its default.
+type Options struct {
+	Addr        string // host:port of the native protocol
+	Database    string // must satisfy ValidIdentifier
+	Username    string
+	Password    string
+	DialTimeout time.Duration
+	ReadTimeout time.Duration
+	BatchRows   int // rows per insert batch; default 10,000
+	// Retries is how many times a failed batch is sent again (with
+	// exponential backoff from RetryWait) before the write fails. Re-sending a
+	// batch is safe: every table that receives batches dedupes by version.
+	Retries   int
+	RetryWait time.Duration
+	Logger    zerolog.Logger
+}
+
+func (o *Options) setDefaults() {
+	if o.DialTimeout == 0 {
+		o.DialTimeout = 10 * time.Second
+	}
+	if o.ReadTimeout == 0 {
+		o.ReadTimeout = 5 * time.Minute
+	}
+	if o.BatchRows <= 0 {
+		o.BatchRows = 10000
+	}
+	if o.Username == "" {
+		o.Username = "default"
+	}
+	if o.RetryWait == 0 {
+		o.RetryWait = time.Second
+	}
+}
+
+// ErrUnavailable marks errors where ClickHouse could not be reached or went
+// away; callers may retry the whole run later.
+var ErrUnavailable = errors.New("clickhouse unavailable")
+
+// Store is a connection to the warehouse database. It is safe for concurrent
+// use; each writer takes its own connection from the pool when it flushes.
+type Store struct {
+	conn driver.Conn
+	opts Options
+	db   string // quoted database identifier
+}
+
+// Open connects to ClickHouse and checks the connection. It does not create
+// the database: Migrate does.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	opts.setDefaults()
+	if !ValidIdentifier(opts.Database) {
+		return nil, fmt.Errorf("open clickhouse: database name %q is not a valid identifier", opts.Database)
+	}
+	conn, err := clickhouse.Open(&clickhouse.Options{
+		Addr: []string{opts.Addr},
+		Auth: clickhouse.Auth{
+			// Connect to "default": the configured database may not exist
+			// until migrate runs, and every statement names its database.
+			Database: "default",
+			Username: opts.Username,
+			Password: opts.Password,
+		},
+		DialTimeout:     opts.DialTimeout,
+		ReadTimeout:     opts.ReadTimeout,
+		MaxOpenConns:    8,
+		MaxIdleConns:    4,
+		ConnMaxLifetime: time.Hour,
+		Settings: clickhouse.Settings{
+			// 18.16 needs it for LowCardinality; newer releases ignore it.
+			"allow_experimental_low_cardinality_type": 1,
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open clickhouse %s: %w", opts.Addr, err)
+	}
+	s := &Store{conn: conn, opts: opts, db: quoteIdent(opts.Database)}
+	if err := s.Ping(ctx); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close releases the connections.
+func (s *Store) Close() error { return s.conn.Close() }
+
+// Conn exposes the driver connection to tests and to the indicator runner.
+func (s *Store) Conn() driver.Conn { return s.conn }
+
+// Database returns the (unquoted) database name.
+func (s *Store) Database() string { return s.opts.Database }
+
+// Ping checks that the server answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.conn.Ping(ctx); err != nil {
+		return fmt.Errorf("ping clickhouse %s: %w: %w", s.opts.Addr, ErrUnavailable, err)
+	}
+	return nil
+}
+
+// ServerVersion returns the server's version string.
+func (s *Store) ServerVersion(ctx context.Context) (string, error) {
+	var v string
+	if err := s.conn.QueryRow(ctx, "SELECT version()").Scan(&v); err != nil {
+		return "", fmt.Errorf("query clickhouse version: %w", err)
+	}
+	return v, nil
+}
+
+// SQL replaces {db} in a statement by the quoted database name. The name was
+// validated at Open, so this is the only identifier substitution there is;
+// values are always bound parameters.
+func (s *Store) SQL(stmt string) string { return strings.ReplaceAll(stmt, "{db}", s.db) }
+
+// Exec runs a statement (DDL or INSERT … SELECT) with bound arguments.
+func (s *Store) Exec(ctx context.Context, stmt string, args ...any) error {
+	return s.conn.Exec(ctx, s.SQL(stmt), args...)
+}
+
+// Count runs a query returning one UInt64 (count(), uniqExact(…)).
+func (s *Store) Count(ctx context.Context, query string, args ...any) (uint64, error) {
+	var n uint64
+	if err := s.conn.QueryRow(ctx, s.SQL(query), args...).Scan(&n); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// ValidIdentifier reports whether name is safe as a ClickHouse identifier.
+func ValidIdentifier(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for i, r := range name {
+		switch {
+		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func quoteIdent(name string) string { return "`" + name + "`" }

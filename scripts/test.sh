@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, as root on a fresh Debian machine: installs and starts
+# a private ClickHouse (scripts/clickhouse-test-server.sh), runs go vet, the
+# race-enabled tests with the ClickHouse integration tests enabled, and the
+# fuzz targets for a short fixed time; stops the server even on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
+FUZZTIME=${FUZZTIME:-10s}
+
+addr=$(scripts/clickhouse-test-server.sh start)
+trap 'scripts/clickhouse-test-server.sh stop' EXIT
+export DVC_TEST_CLICKHOUSE="$addr"
+echo "ClickHouse for tests: $DVC_TEST_CLICKHOUSE ($(clickhouse-client --port "${addr##*:}" --query 'SELECT version()'))"
+
+go vet ./...
+go test -race -count=1 ./...
+for target in $(grep -rhoE '^func (Fuzz[A-Za-z0-9_]+)' --include='*_test.go' transform | sed 's/^func //'); do
+  echo "fuzz $target for $FUZZTIME"
+  go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=2s ./transform/
+done

@@ -1,0 +1,287 @@
+package transform
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"hash"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Kinds of personal data; the kind selects the canonical form and separates
+// the hash domains, so equal strings of different kinds do not link.
+const (
+	KindName    = "name"    // ChuHoSo
+	KindID      = "id"      // SoDinhDanh
+	KindPhone   = "phone"   // SoDienThoai
+	KindEmail   = "email"   // Email
+	KindAccount = "account" // MaDoiTuong
+	// KindStaff is the official who handled a step (NguoiXuLy). Staff are
+	// people too, and the simulator's and real exports' staff names are drawn
+	// from the same names as owners': keeping them plain would put owners'
+	// names in the warehouse whenever they coincide. The hash still lets an
+	// office group steps by handler.
+	KindStaff = "staff"
+)
+
+// personalKind returns the kind of a personal field of the portal (matched
+// case-insensitively, since exports vary the case of keys), or "".
+func personalKind(key string) string {
+	switch strings.ToLower(key) {
+	case "chuhoso":
+		return KindName
+	case "sodinhdanh":
+		return KindID
+	case "sodienthoai":
+		return KindPhone
+	case "email":
+		return KindEmail
+	case "madoituong":
+		return KindAccount
+	case "nguoixuly":
+		return KindStaff
+	}
+	return ""
+}
+
+// ErrNoKey is returned by NewPseudonymizer for an empty key.
+var ErrNoKey = errors.New("pii: empty key; set pii.key (DVC_PII_KEY)")
+
+// Pseudonymizer replaces personal data by keyed hashes (HMAC-SHA256).
+//
+// The hash is keyed because the inputs are tiny spaces: a CCCD is 12 digits,
+// a phone 10; an unkeyed SHA-256 of every possible ID can be computed in
+// hours, which would turn the "anonymous" column back into ID numbers. With a
+// secret key the same person still gets the same hash (so dossiers can be
+// linked and counted) but nobody without the key can reverse it.
+//
+// Safe for concurrent use.
+type Pseudonymizer struct {
+	pool sync.Pool // of hash.Hash; HMAC state is reset per use
+}
+
+// NewPseudonymizer returns a Pseudonymizer for key; an empty key is an error
+// (ErrNoKey) rather than a silent unkeyed hash.
+func NewPseudonymizer(key []byte) (*Pseudonymizer, error) {
+	if len(key) == 0 {
+		return nil, ErrNoKey
+	}
+	k := append([]byte(nil), key...)
+	p := &Pseudonymizer{}
+	p.pool.New = func() any { return hmac.New(sha256.New, k) }
+	return p, nil
+}
+
+// Hash returns the 64-hex-character HMAC of the canonical form of value, or
+// "" when value is empty. Canonical forms make the same person hash the same
+// however the clerk typed it: ID numbers keep digits only; phones keep digits
+// with +84/84 turned into the leading 0; emails are lower-cased; names are
+// case-folded with whitespace collapsed; all are trimmed and NFC.
+func (p *Pseudonymizer) Hash(kind, value string) string {
+	c := canonicalPII(kind, value)
+	if c == "" {
+		return ""
+	}
+	h := p.pool.Get().(hash.Hash)
+	h.Reset()
+	io.WriteString(h, kind)
+	h.Write([]byte{0})
+	io.WriteString(h, c)
+	var sum [sha256.Size]byte
+	out := hex.EncodeToString(h.Sum(sum[:0]))
+	p.pool.Put(h)
+	return out
+}
+
+func canonicalPII(kind, value string) string {
+	v := cleanText(value)
+	if v == "" {
+		return ""
+	}
+	switch kind {
+	case KindID, KindPhone:
+		d := digitsOnly(v)
+		if d == "" {
+			// Not a number at all: still hash it (never drop a value) in a
+			// form that cannot collide with a digits-only canonical value.
+			return "raw:" + strings.ToLower(v)
+		}
+		if kind == KindPhone {
+			switch {
+			case strings.HasPrefix(d, "0084"):
+				d = "0" + d[4:]
+			case strings.HasPrefix(d, "84") && (strings.HasPrefix(strings.TrimSpace(v), "+") || len(d) == 11):
+				d = "0" + d[2:]
+			}
+		}
+		return d
+	case KindEmail:
+		return strings.ToLower(v)
+	case KindName, KindStaff:
+		return strings.Join(strings.FieldsFunc(cases.Fold().String(v), isSpaceOrFormat), " ")
+	default:
+		return v
+	}
+}
+
+func digitsOnly(s string) string {
+	s = norm.NFKC.String(s) // full-width digits
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// ScrubJSON returns raw with the value of every personal key (ChuHoSo,
+// SoDinhDanh, SoDienThoai, Email, MaDoiTuong; any depth, any letter case)
+// replaced by its hash, keeping key order and every other value. A
+// non-string personal value (a number, an object) is hashed from its JSON
+// text. If raw is not valid JSON nothing of it can be kept safely, so the
+// result is {"unparseable":true,"sha256":"<HMAC-SHA256 of raw>","length":N};
+// the digest is keyed because a short fragment (a bare ID) would otherwise be
+// brute-forceable.
+func (p *Pseudonymizer) ScrubJSON(raw []byte) []byte {
+	if !json.Valid(raw) {
+		return p.unparseable(raw)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var out bytes.Buffer
+	out.Grow(len(raw))
+	if err := p.scrubValue(dec, &out, ""); err != nil {
+		return p.unparseable(raw)
+	}
+	return out.Bytes()
+}
+
+func (p *Pseudonymizer) unparseable(raw []byte) []byte {
+	h := p.pool.Get().(hash.Hash)
+	h.Reset()
+	io.WriteString(h, "raw")
+	h.Write([]byte{0})
+	h.Write(raw)
+	sum := hex.EncodeToString(h.Sum(nil))
+	p.pool.Put(h)
+	return []byte(`{"unparseable":true,"sha256":"` + sum + `","length":` + strconv.Itoa(len(raw)) + `}`)
+}
+
+// scrubValue copies one JSON value from dec to out; kind != "" means the
+// value sits under a personal key and must be hashed instead of copied.
+func (p *Pseudonymizer) scrubValue(dec *json.Decoder, out *bytes.Buffer, kind string) error {
+	if kind != "" {
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return err
+		}
+		switch {
+		case bytes.Equal(v, []byte("null")):
+			out.WriteString("null")
+		case len(v) > 0 && v[0] == '"':
+			var s string
+			if err := json.Unmarshal(v, &s); err != nil {
+				return err
+			}
+			writeJSONString(out, p.Hash(kind, s))
+		default:
+			writeJSONString(out, p.Hash(kind, string(v)))
+		}
+		return nil
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '[' {
+			out.WriteByte('[')
+			for i := 0; dec.More(); i++ {
+				if i > 0 {
+					out.WriteByte(',')
+				}
+				if err := p.scrubValue(dec, out, ""); err != nil {
+					return err
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return err
+			}
+			out.WriteByte(']')
+			return nil
+		}
+		out.WriteByte('{')
+		for i := 0; dec.More(); i++ {
+			if i > 0 {
+				out.WriteByte(',')
+			}
+			kt, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			key := kt.(string)
+			writeJSONString(out, key)
+			out.WriteByte(':')
+			if err := p.scrubValue(dec, out, personalKind(key)); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return err
+		}
+		out.WriteByte('}')
+	case string:
+		writeJSONString(out, t)
+	case json.Number:
+		out.WriteString(t.String())
+	case bool:
+		out.WriteString(strconv.FormatBool(t))
+	case nil:
+		out.WriteString("null")
+	}
+	return nil
+}
+
+// writeJSONString writes s quoted without HTML escaping, so Vietnamese and
+// URLs stay readable in v_rejects.raw.
+func writeJSONString(out *bytes.Buffer, s string) {
+	out.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			out.WriteString(`\"`)
+		case r == '\\':
+			out.WriteString(`\\`)
+		case r == '\n':
+			out.WriteString(`\n`)
+		case r == '\r':
+			out.WriteString(`\r`)
+		case r == '\t':
+			out.WriteString(`\t`)
+		case r < 0x20 || r == '\u2028' || r == '\u2029':
+			out.WriteString(`\u`)
+			const hexd = "0123456789abcdef"
+			out.WriteByte(hexd[r>>12&0xf])
+			out.WriteByte(hexd[r>>8&0xf])
+			out.WriteByte(hexd[r>>4&0xf])
+			out.WriteByte(hexd[r&0xf])
+		case r == unicode.ReplacementChar:
+			out.WriteString(`\ufffd`)
+		default:
+			out.WriteRune(r)
+		}
+	}
+	out.WriteByte('"')
+}
