@@ -85,27 +85,53 @@ func (s *Windowed) Stream(ctx context.Context, w Window, out chan<- Page) error 
 	if loc == nil {
 		loc = time.Local
 	}
+	q := url.Values{
+		"updated_from": {w.From.In(loc).Format(TimeLayout)},
+		"updated_to":   {w.To.In(loc).Format(TimeLayout)},
+	}
+	return streamPages(ctx, s.Client, s.Source, s.Path, s.PageSize, q, w, out)
+}
+
+// Snapshot is a source read whole each time, by pages, without a window
+// (the procedure catalogue).
+type Snapshot struct {
+	Client   *Client
+	Source   string
+	Path     string
+	PageSize int
+}
+
+// Stream reads every page and sends each to out; see Windowed.Stream.
+func (s *Snapshot) Stream(ctx context.Context, out chan<- Page) error {
+	return streamPages(ctx, s.Client, s.Source, s.Path, s.PageSize, url.Values{}, Window{}, out)
+}
+
+// streamPages is the paging loop of every paged source: pages from 1 until a
+// short page.
+func streamPages(ctx context.Context, c *Client, source, path string, pageSize int, base url.Values, w Window, out chan<- Page) error {
+	what := source
+	if !w.From.IsZero() {
+		what += " window " + w.String()
+	}
 	for page := 1; ; page++ {
-		q := url.Values{
-			"updated_from": {w.From.In(loc).Format(TimeLayout)},
-			"updated_to":   {w.To.In(loc).Format(TimeLayout)},
-			"page":         {strconv.Itoa(page)},
-			"page_size":    {strconv.Itoa(s.PageSize)},
+		q := url.Values{"page": {strconv.Itoa(page)}, "page_size": {strconv.Itoa(pageSize)}}
+		for k, v := range base {
+			q[k] = v
 		}
 		var body pageBody
-		if err := s.Client.Get(ctx, s.Path, q, &body); err != nil {
-			return fmt.Errorf("read %s window %s page %d: %w", s.Source, w, page, err)
+		if err := c.Get(ctx, path, q, &body); err != nil {
+			return fmt.Errorf("read %s page %d: %w", what, page, err)
 		}
 		if len(body.Data) > 0 {
 			select {
-			case out <- Page{Source: s.Source, Window: w, Number: page, Total: body.Total, Records: body.Data}:
+			case out <- Page{Source: source, Window: w, Number: page, Total: body.Total, Records: body.Data}:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 		}
 		// The end is a short page, not the total: the total can change
 		// between pages when records are updated meanwhile.
-		if len(body.Data) < s.PageSize {
+		if len(body.Data) < pageSize {
 			return nil
 		}
 	}

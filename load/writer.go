@@ -32,6 +32,9 @@ rejected_at, run_id)`
 // insertRows sends n rows as one native batch, retrying the whole batch on
 // failure. It is the only path by which rows reach ClickHouse.
 func (s *Store) insertRows(ctx context.Context, log zerolog.Logger, stmt string, n int, row func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
 	var err error
 	wait := s.opts.RetryWait
 	for attempt := 0; ; attempt++ {

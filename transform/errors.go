@@ -22,7 +22,8 @@ var (
 // which value and what was expected. Err is the sentinel (or a typed error
 // wrapping one) so errors.Is(err, ErrUnknownUnit) works on a RecordError.
 type RecordError struct {
-	Key    string // MaHoSo, "" when unreadable
+	Kind   string // record kind: "" (a dossier) or "procedure", "petition", …
+	Key    string // MaHoSo (or the kind's key), "" when unreadable
 	Field  string // source field name, e.g. "MaTTHC" or "QuaTrinhXuLy[2].ThoiDiemXuLy"
 	Value  string // offending value as received ("" when missing)
 	Reason string // what is wrong and what was expected
@@ -30,7 +31,11 @@ type RecordError struct {
 }
 
 func (e *RecordError) Error() string {
-	msg := fmt.Sprintf("dossier %q", e.Key)
+	kind := e.Kind
+	if kind == "" {
+		kind = "dossier"
+	}
+	msg := fmt.Sprintf("%s %q", kind, e.Key)
 	if e.Field != "" {
 		msg += ": field " + e.Field
 	}

@@ -12,12 +12,13 @@ import (
 
 	"github.com/dvcindex/dvcindex/extract"
 	"github.com/dvcindex/dvcindex/load"
+	"github.com/dvcindex/dvcindex/transform"
 )
 
 // Sources of interfaces.md, and which of them this build can sync.
 var (
 	allSources       = []string{"dossiers", "petitions", "procedures", "evaluation", "bcqg", "files"}
-	supportedSources = map[string]bool{"dossiers": true}
+	supportedSources = map[string]bool{"dossiers": true, "procedures": true}
 )
 
 // errNotImplemented is returned by commands that exist in the interface but
@@ -34,7 +35,8 @@ func newMigrateCmd(a *app) *cobra.Command {
 		Short: "Create or upgrade the ClickHouse schema (idempotent)",
 		Long: `Creates the database (clickhouse.database) if needed and applies every schema
 migration not yet recorded in its schema_migrations table, in order. Running it
-again on a current schema does nothing.`,
+again on a current schema applies nothing. It then refreshes the reference
+units (units, unit_successors) from the data built into this binary.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -49,11 +51,18 @@ again on a current schema does nothing.`,
 			}
 			if len(applied) == 0 {
 				fmt.Fprintf(a.stdout, "schema of %s is current\n", store.Database())
-				return nil
 			}
 			for _, m := range applied {
 				fmt.Fprintf(a.stdout, "applied %04d_%s\n", m.Version, m.Name)
 			}
+			units, err := transform.DefaultUnits()
+			if err != nil {
+				return fmt.Errorf("reference units: %w", err)
+			}
+			if err := store.RefreshUnits(ctx, units.All(), units.Successors()); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "reference data: %d units, %d successor links\n", len(units.All()), len(units.Successors()))
 			return nil
 		},
 	}
@@ -71,8 +80,8 @@ ClickHouse and advances the watermark only after every batch of a window was
 acknowledged. A new source starts at sync.since. Records that cannot be
 normalized go to the rejects table (v_rejects) with the reason; the rest load.
 
-Sources: dossiers (implemented); petitions, procedures, evaluation, bcqg, files
-(not implemented yet). Without --once, sync runs once as well: the repeating
+Sources: dossiers and procedures (the catalogue, a full snapshot each time)
+are implemented; petitions, evaluation, bcqg and files are not yet. Without --once, sync runs once as well: the repeating
 scheduler is 'dvcindex serve'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -118,6 +127,9 @@ func implementedSources() []string {
 
 // syncOnce runs one incremental pass of source.
 func (a *app) syncOnce(ctx context.Context, store *load.Store, source string, dryRun, unsafeDevKey bool) error {
+	if source == "procedures" {
+		return a.syncProcedures(ctx, store, dryRun)
+	}
 	norm, err := a.normalizer(source, unsafeDevKey)
 	if err != nil {
 		return err
@@ -133,7 +145,7 @@ func (a *app) syncOnce(ctx context.Context, store *load.Store, source string, dr
 	}
 	w, ok := extract.IncrementalWindow(wm, lookback, a.cfg.Sync.SafetyLag.D(), a.now())
 	if !ok {
-		fmt.Fprintf(a.stdout, "sync %s: nothing to read yet (watermark %s)\n", source, wm.Format("2006-01-02 15:04:05"))
+		fmt.Fprintf(a.stdout, "sync %s: nothing to read yet (watermark %s)\n", source, wm.In(transform.HoChiMinh()).Format("2006-01-02 15:04:05 Asia/Ho_Chi_Minh"))
 		return nil
 	}
 	runID := newRunID(a.now())
@@ -151,7 +163,9 @@ func (a *app) printRun(res syncResult) {
 	}
 	fmt.Fprintf(a.stdout, "%s %s: %s — fetched %d, loaded %d, rejected %d", r.Command, r.Source, r.Status, r.Fetched, r.Loaded, r.Rejected)
 	if r.WindowFrom != nil && r.WindowTo != nil {
-		fmt.Fprintf(a.stdout, ", window [%s, %s)", r.WindowFrom.Format("2006-01-02 15:04:05"), r.WindowTo.Format("2006-01-02 15:04:05"))
+		loc := transform.HoChiMinh() // one zone for both ends, whatever the machine's
+		fmt.Fprintf(a.stdout, ", window [%s, %s) %s", r.WindowFrom.In(loc).Format("2006-01-02 15:04:05"),
+			r.WindowTo.In(loc).Format("2006-01-02 15:04:05"), "Asia/Ho_Chi_Minh")
 	}
 	fmt.Fprintf(a.stdout, ", run %s\n", r.ID)
 	if len(res.rejects) > 0 {

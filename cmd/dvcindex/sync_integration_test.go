@@ -82,8 +82,10 @@ func simOptions(n int) simulator.Options {
 	o := simulator.DefaultOptions()
 	o.Seed = 11
 	o.Dossiers = n
-	o.From = time.Date(2024, 3, 1, 0, 0, 0, 0, simulator.Location)
-	o.To = time.Date(2024, 5, 1, 0, 0, 0, 0, simulator.Location)
+	// Across the 2025 merger: dossiers before 2025-07-01 belong to the 17
+	// old units, later ones to the 7 merged units.
+	o.From = time.Date(2025, 5, 15, 0, 0, 0, 0, simulator.Location)
+	o.To = time.Date(2025, 8, 15, 0, 0, 0, 0, simulator.Location)
 	return o
 }
 
@@ -141,6 +143,18 @@ func TestSyncLoadsExactlyTheValidDossiers(t *testing.T) {
 	}
 	if len(gotPerUnit) != len(wantPerUnit) {
 		t.Errorf("units %v, want %v", gotPerUnit, wantPerUnit)
+	}
+	// Code 21664 names Hoài Thanh Tây before the merger and Hoài Nhơn after.
+	for _, c := range []struct{ q string }{
+		{"SELECT count() FROM {db}.v_dossiers WHERE unit_code = '21664' AND unit_name = 'Hoài Thanh Tây' AND received_at < toDateTime('2025-07-01 00:00:00', 'Asia/Ho_Chi_Minh')"},
+		{"SELECT count() FROM {db}.v_dossiers WHERE unit_code = '21664' AND unit_name = 'Hoài Nhơn' AND received_at >= toDateTime('2025-07-01 00:00:00', 'Asia/Ho_Chi_Minh')"},
+	} {
+		if h.count(c.q) == 0 {
+			t.Errorf("no dossier for: %s", c.q)
+		}
+	}
+	if got := h.count("SELECT count() FROM {db}.v_dossiers WHERE unit_code = '21664' AND unit_name = 'Hoài Thanh Tây' AND received_at >= toDateTime('2025-07-01 00:00:00', 'Asia/Ho_Chi_Minh')"); got != 0 {
+		t.Errorf("%d dossiers received after the merger are attributed to Hoài Thanh Tây", got)
 	}
 
 	// Every invalid record is in v_rejects with its (scrubbed) raw payload

@@ -13,6 +13,7 @@ type procedure struct {
 	limitBefore     int  // working days before the simplification decision
 	limitAfter      int  // working days from the decision date on
 	decision        time.Time
+	decisionNo      string // the provincial decision that cut the limit
 	fieldCode       string
 	fieldName       string
 	weight          int

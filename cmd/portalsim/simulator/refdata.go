@@ -240,7 +240,7 @@ func loadRefData(seed int64) (*refData, error) {
 		if err1 != nil || err2 != nil || err3 != nil {
 			return nil, fmt.Errorf("procedures: bad row %v", row)
 		}
-		p := &procedure{national: row[1], name: row[3], limitBefore: before, limitAfter: after, decision: dd}
+		p := &procedure{national: row[1], name: row[3], limitBefore: before, limitAfter: after, decision: dd, decisionNo: row[7]}
 		p.ward = row[4] == "xa"
 		p.district = row[4] == "huyen"
 		if x, ok := procExtra[p.national]; ok {

@@ -33,6 +33,7 @@ func (s *Simulator) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/auth/token", allow(http.MethodPost, http.HandlerFunc(s.handleToken)))
 	mux.Handle("/api/v1/dossiers", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleDossiers))))
+	mux.Handle("/api/v1/procedures", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleProcedures))))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.URL.Path)
 	})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -298,5 +299,63 @@ func TestConcurrentPagesIdentical(t *testing.T) {
 	}
 	if got := s.Requests(); got != 25 {
 		t.Fatalf("Requests %d, want 25", got)
+	}
+}
+
+func TestProceduresCatalogue(t *testing.T) {
+	s := newSim(t, nil)
+	tok := "Bearer " + login(t, s)
+	var seen []map[string]any
+	for page := 1; ; page++ {
+		var body struct {
+			ErrorCode string           `json:"error_code"`
+			Total     int              `json:"total"`
+			Data      []map[string]any `json:"data"`
+		}
+		rec := do(s.Handler(), http.MethodGet, "/api/v1/procedures?page_size=7&page="+strconv.Itoa(page), tok, nil)
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != http.StatusOK {
+			t.Fatalf("procedures page %d: %d %v", page, rec.Code, err)
+		}
+		if body.ErrorCode != "0" {
+			t.Fatalf("error_code %q", body.ErrorCode)
+		}
+		seen = append(seen, body.Data...)
+		if len(body.Data) < 7 {
+			if body.Total != len(seen) {
+				t.Fatalf("total %d, read %d", body.Total, len(seen))
+			}
+			break
+		}
+	}
+	truth := s.Catalogue()
+	if len(seen) != len(truth) || len(seen) < 20 {
+		t.Fatalf("catalogue has %d entries, truth %d", len(seen), len(truth))
+	}
+	byCode := map[string]map[string]any{}
+	for _, p := range seen {
+		for _, k := range []string{"MaTTHC", "TenTTHC", "MaLinhVuc", "CapThucHien", "ThoiHanGiaiQuyet", "LichSuThoiHan", "CoPhiLePhi",
+			"MucDoDVC", "KetQuaLaGiayTo", "QuyetDinhCongBo", "NgayHieuLucCanCu", "NgayCongKhai", "NoiDungDayDu", "ChungThucDienTu"} {
+			if _, ok := p[k]; !ok {
+				t.Fatalf("procedure %v lacks %s", p["MaTTHC"], k)
+			}
+		}
+		byCode[p["MaTTHC"].(string)] = p
+	}
+	// The seed report's cut: 1.010824 from 5 to 3 days by 3039/QĐ-UBND on 2023-08-16.
+	p := byCode["1.010824"]
+	hist := p["LichSuThoiHan"].([]any)
+	if p["ThoiHanGiaiQuyet"].(float64) != 3 || len(hist) != 2 {
+		t.Fatalf("1.010824: %v", p)
+	}
+	cut := hist[1].(map[string]any)
+	if cut["ThoiHan"].(float64) != 3 || cut["TuNgay"] != "20230816000000" || cut["QuyetDinh"] != "3039/QĐ-UBND" {
+		t.Fatalf("1.010824 cut: %v", cut)
+	}
+	groups := map[string]int{}
+	for _, ct := range truth {
+		groups[ct.Group]++
+	}
+	if groups["khai_sinh"] == 0 || groups["khai_tu"] == 0 {
+		t.Fatalf("interconnected groups missing: %v", groups)
 	}
 }

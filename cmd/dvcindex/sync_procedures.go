@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dvcindex/dvcindex/extract"
+	"github.com/dvcindex/dvcindex/load"
+	"github.com/dvcindex/dvcindex/transform"
+)
+
+// syncProcedures loads one snapshot of the procedure catalogue. The
+// catalogue is small (portal-api.md §3: a full snapshot each time), so the
+// normalized entries are gathered and written as one snapshot version; a
+// failed read writes nothing, and the previous snapshot stays current.
+func (a *app) syncProcedures(ctx context.Context, store *load.Store, dryRun bool) error {
+	const source = "procedures"
+	runID := newRunID(a.now())
+	log := a.log.With().Str("run_id", runID).Str("source", source).Logger()
+	start := a.now()
+	run := load.Run{ID: runID, Source: source, Command: "sync", StartedAt: start, Status: load.RunRunning}
+	if !dryRun {
+		if err := store.RecordRun(ctx, run); err != nil {
+			return err
+		}
+	}
+	log.Info().Bool("dry_run", dryRun).Msg("sync started")
+	entries, rejects, fetched, err := a.readCatalogue(ctx, log)
+	if err == nil && !dryRun {
+		err = store.WriteCatalogue(ctx, runID, entries)
+		if err == nil && len(rejects) > 0 {
+			w := store.NewWriter(runID, log)
+			for _, r := range rejects {
+				if err = w.AddReject(ctx, r); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				err = w.Flush(ctx)
+			}
+		}
+	}
+	end := a.now()
+	run.FinishedAt, run.Fetched, run.Loaded, run.Rejected = &end, fetched, uint64(len(entries)), uint64(len(rejects))
+	run.Status = load.RunSuccess
+	if dryRun {
+		run.Status = load.RunDryRun
+	}
+	ev := log.Info()
+	if err != nil {
+		err = fmt.Errorf("sync %s: %w", source, err)
+		run.Status, run.Error = load.RunFailed, err.Error()
+		ev = log.Error().Err(err)
+	}
+	ev.Uint64("fetched", run.Fetched).Uint64("loaded", run.Loaded).Uint64("rejected", run.Rejected).
+		Dur("took", end.Sub(start)).Str("status", run.Status).Msg("sync finished")
+	if !dryRun {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer cancel()
+		if rerr := store.RecordRun(rctx, run); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}
+	res := syncResult{run: run}
+	if dryRun {
+		res.rejects = rejects
+	}
+	a.printRun(res)
+	return err
+}
+
+func (a *app) readCatalogue(ctx context.Context, log zerolog.Logger) (entries []load.CatalogueEntry, rejects []transform.Reject, fetched uint64, err error) {
+	src := &extract.Snapshot{Client: a.portalClient(log), Source: "procedures", Path: "/api/v1/procedures", PageSize: a.cfg.Portal.PageSize}
+	parser := transform.NewProcedureParser(transform.HoChiMinh())
+	pages := make(chan extract.Page, pagesInFlight)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(pages)
+		return src.Stream(gctx, pages)
+	})
+	g.Go(func() error {
+		for p := range pages {
+			for _, raw := range p.Records {
+				fetched++
+				proc, err := parser.Procedure(raw)
+				if err != nil {
+					r := parser.Reject("normalize", raw, err)
+					log.Warn().Str("record_key", r.RecordKey).Str("field", r.Field).Str("reason", r.Reason).Msg("record rejected")
+					rejects = append(rejects, r)
+					continue
+				}
+				entries = append(entries, load.CatalogueEntry{Procedure: proc, Raw: string(raw)})
+			}
+		}
+		return nil
+	})
+	err = g.Wait()
+	return entries, rejects, fetched, err
+}
