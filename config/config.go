@@ -40,6 +40,7 @@ type Config struct {
 	Serve      Serve      `yaml:"serve"`
 	Schedule   Schedule   `yaml:"schedule"`
 	Log        Log        `yaml:"log"`
+	Indicators Indicators `yaml:"indicators"`
 
 	// origins records where each key's value came from ("default",
 	// "file dvcindex.yaml", "env DVC_…"), for doctor and `config` output.
@@ -96,6 +97,25 @@ type Schedule struct {
 	Compute string `yaml:"compute"`
 }
 
+// Indicators are the rules of indicators-766.md that are ours to choose
+// (docs/indicators.md).
+type Indicators struct {
+	ZeroDenominator      string   `yaml:"zero_denominator"`       // zero | award_max | exclude
+	ProvinceMetrics      string   `yaml:"province_metrics"`       // inherit | award_max | exclude
+	SyncDeadline         Duration `yaml:"sync_deadline"`          // a step must reach the national portal within it
+	ProgressPopulation   string   `yaml:"progress_population"`    // received (handled: not implemented)
+	OnlineFormula        string   `yaml:"online_formula"`         // sheet (fit: shown by reconciliation only)
+	ProxyMinOwners       int      `yaml:"proxy_min_owners"`       // proxy_submission threshold
+	StaffAccounts        []string `yaml:"staff_accounts"`         // accounts always counted as proxies
+	PetitionDeadlineDays int      `yaml:"petition_deadline_days"` // HanXuLy default, working days
+	ReconcileTolerance   float64  `yaml:"reconcile_tolerance"`    // points
+	HolidaysFile         string   `yaml:"holidays_file"`          // "" = the built-in holidays-vn.csv
+	BandExcellent        float64  `yaml:"band_excellent"`         // rating bands (display only)
+	BandGood             float64  `yaml:"band_good"`
+	BandFair             float64  `yaml:"band_fair"`
+	BandAverage          float64  `yaml:"band_average"`
+}
+
 // Log controls logging.
 type Log struct {
 	Level  string `yaml:"level"`  // trace|debug|info|warn|error
@@ -126,6 +146,12 @@ func Default() Config {
 			Compute: "CRON_TZ=Asia/Ho_Chi_Minh 30 3 * * *",
 		},
 		Log: Log{Level: "info", Format: "auto"},
+		Indicators: Indicators{
+			ZeroDenominator: "zero", ProvinceMetrics: "inherit", SyncDeadline: Duration(24 * time.Hour),
+			ProgressPopulation: "received", OnlineFormula: "sheet", ProxyMinOwners: 5, StaffAccounts: []string{},
+			PetitionDeadlineDays: 15, ReconcileTolerance: 0.5,
+			BandExcellent: 90, BandGood: 80, BandFair: 65, BandAverage: 50,
+		},
 	}
 }
 
@@ -325,6 +351,17 @@ func setFromString(v reflect.Value, s string) error {
 			return fmt.Errorf("%q is not a number", s)
 		}
 		v.SetFloat(f)
+	case reflect.Slice:
+		if v.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("unsupported type %s", v.Type())
+		}
+		var items []string
+		for _, it := range strings.Split(s, ",") {
+			if it = strings.TrimSpace(it); it != "" {
+				items = append(items, it)
+			}
+		}
+		v.Set(reflect.ValueOf(items))
 	case reflect.Bool:
 		b, err := strconv.ParseBool(s)
 		if err != nil {
@@ -422,6 +459,34 @@ func (c Config) Validate() error {
 		if _, err := parser.Parse(spec); err != nil {
 			bad(key, "%q is not a cron spec: %v", spec, err)
 		}
+	}
+	oneOf := func(key, v string, allowed ...string) {
+		for _, a := range allowed {
+			if v == a {
+				return
+			}
+		}
+		bad(key, "%q is not one of %s", v, strings.Join(allowed, ", "))
+	}
+	ind := c.Indicators
+	oneOf("indicators.zero_denominator", ind.ZeroDenominator, "zero", "award_max", "exclude")
+	oneOf("indicators.province_metrics", ind.ProvinceMetrics, "inherit", "award_max", "exclude")
+	oneOf("indicators.progress_population", ind.ProgressPopulation, "received")
+	oneOf("indicators.online_formula", ind.OnlineFormula, "sheet")
+	if ind.SyncDeadline <= 0 {
+		bad("indicators.sync_deadline", "must be positive")
+	}
+	if ind.ProxyMinOwners < 1 {
+		bad("indicators.proxy_min_owners", "must be at least 1")
+	}
+	if ind.PetitionDeadlineDays < 1 || ind.PetitionDeadlineDays > 365 {
+		bad("indicators.petition_deadline_days", "%d is out of range 1..365", ind.PetitionDeadlineDays)
+	}
+	if ind.ReconcileTolerance < 0 {
+		bad("indicators.reconcile_tolerance", "must not be negative")
+	}
+	if !(ind.BandExcellent >= ind.BandGood && ind.BandGood >= ind.BandFair && ind.BandFair >= ind.BandAverage && ind.BandAverage >= 0) {
+		bad("indicators.band_excellent", "bands must satisfy excellent ≥ good ≥ fair ≥ average ≥ 0")
 	}
 	switch c.Log.Level {
 	case "trace", "debug", "info", "warn", "error":

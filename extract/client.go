@@ -115,10 +115,25 @@ type envelope struct {
 // backoff and jitter, honouring Retry-After; a 401 re-authenticates once.
 // Permanent failures return an error wrapping ErrPermanent at once.
 func (c *Client) Get(ctx context.Context, path string, query url.Values, out any) error {
-	body, err := c.do(ctx, path, query)
+	body, _, err := c.do(ctx, path, query, nil)
 	if err != nil {
 		return err
 	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("portal %s: decode response: %w", path, err)
+	}
+	return nil
+}
+
+// getPage is Get into a pageBody, decoding the body once (see decodePage)
+// instead of checking, decoding the envelope and decoding the page in three
+// passes of encoding/json. Results and errors are those of Get.
+func (c *Client) getPage(ctx context.Context, path string, query url.Values, out *pageBody) error {
+	body, decoded, err := c.do(ctx, path, query, out)
+	if err != nil || decoded {
+		return err
+	}
+	*out = pageBody{}
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("portal %s: decode response: %w", path, err)
 	}
@@ -133,16 +148,18 @@ type attemptError struct {
 	unauth     bool
 }
 
-func (c *Client) do(ctx context.Context, path string, query url.Values) ([]byte, error) {
+// do runs the request with retries. When page is not nil the body of a
+// successful response may already be decoded into it: decoded says so.
+func (c *Client) do(ctx context.Context, path string, query url.Values, page *pageBody) (body []byte, decoded bool, err error) {
 	reauthed := false
 	wait := c.opts.RetryWait
 	for attempt := 1; ; attempt++ {
-		body, aerr := c.attempt(ctx, path, query)
+		body, decoded, aerr := c.attempt(ctx, path, query, page)
 		if aerr == nil {
-			return body, nil
+			return body, decoded, nil
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("portal %s: %w", path, ctx.Err())
+			return nil, false, fmt.Errorf("portal %s: %w", path, ctx.Err())
 		}
 		if aerr.unauth && !reauthed {
 			// The token expired: get a new one once and repeat the call.
@@ -153,10 +170,10 @@ func (c *Client) do(ctx context.Context, path string, query url.Values) ([]byte,
 			continue
 		}
 		if !aerr.retryable {
-			return nil, aerr.err
+			return nil, false, aerr.err
 		}
 		if attempt > c.opts.MaxRetries {
-			return nil, fmt.Errorf("%w after %d attempts: %w", ErrRetriesExhausted, attempt, aerr.err)
+			return nil, false, fmt.Errorf("%w after %d attempts: %w", ErrRetriesExhausted, attempt, aerr.err)
 		}
 		d := backoff(wait, c.opts.RetryMaxWait)
 		if aerr.retryAfter > 0 {
@@ -166,7 +183,7 @@ func (c *Client) do(ctx context.Context, path string, query url.Values) ([]byte,
 			Int("max_attempts", c.opts.MaxRetries+1).Dur("wait", d).Msg("portal request failed; retrying")
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("portal %s: %w", path, ctx.Err())
+			return nil, false, fmt.Errorf("portal %s: %w", path, ctx.Err())
 		case <-time.After(d):
 		}
 		wait = min(wait*2, c.opts.RetryMaxWait)
@@ -181,29 +198,53 @@ func backoff(base, ceiling time.Duration) time.Duration {
 	return half + time.Duration(rand.Int64N(int64(half)+1))
 }
 
-func (c *Client) attempt(ctx context.Context, path string, query url.Values) ([]byte, *attemptError) {
+func (c *Client) attempt(ctx context.Context, path string, query url.Values, page *pageBody) ([]byte, bool, *attemptError) {
 	token, aerr := c.ensureToken(ctx)
 	if aerr != nil {
-		return nil, aerr
+		return nil, false, aerr
 	}
 	if err := c.limiter.Wait(ctx); err != nil {
-		return nil, &attemptError{err: fmt.Errorf("portal %s: rate limiter: %w", path, err)}
+		return nil, false, &attemptError{err: fmt.Errorf("portal %s: rate limiter: %w", path, err)}
 	}
 	resp, err := c.http.R().SetContext(ctx).SetAuthToken(token).SetQueryParamsFromValues(query).Get(path)
 	if err != nil {
 		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-			return nil, &attemptError{err: fmt.Errorf("portal %s: response larger than %d bytes: %w", path, c.opts.MaxBodyBytes, ErrPermanent)}
+			return nil, false, &attemptError{err: fmt.Errorf("portal %s: response larger than %d bytes: %w", path, c.opts.MaxBodyBytes, ErrPermanent)}
 		}
-		return nil, &attemptError{err: fmt.Errorf("portal %s: %w", path, scrub(err)), retryable: true}
+		return nil, false, &attemptError{err: fmt.Errorf("portal %s: %w", path, scrub(err)), retryable: true}
 	}
-	return classify(path, resp)
+	return classifyPage(path, resp, page)
 }
 
 // classify decides what a response means.
 func classify(path string, resp *resty.Response) ([]byte, *attemptError) {
+	body, _, aerr := classifyPage(path, resp, nil)
+	return body, aerr
+}
+
+// classifyPage is classify that, when page is not nil, decodes a successful
+// JSON body into it in the same pass that checks the envelope (decodePage);
+// decoded reports whether it did.
+func classifyPage(path string, resp *resty.Response, page *pageBody) (_ []byte, decoded bool, _ *attemptError) {
 	status := resp.StatusCode()
 	body := resp.Body()
-	env, jsonErr := decodeEnvelope(resp.Header().Get("Content-Type"), body)
+	ct := resp.Header().Get("Content-Type")
+	var env *envelope
+	var jsonErr error
+	if page != nil && status < 400 && jsonContentType(ct) {
+		// The records will be sub-slices of the body and keep it alive
+		// until they are normalized: drop the read buffer's slack (up to
+		// half of it) first, so pages in flight cost what they hold.
+		if cap(body)-len(body) > len(body)/8 {
+			body = bytes.Clone(body)
+		}
+		if decodePage(body, page) {
+			env, decoded = &page.envelope, true
+		}
+	}
+	if !decoded {
+		env, jsonErr = decodeEnvelope(ct, body)
+	}
 	apiErr := &APIError{Path: path, Status: status}
 	if env != nil {
 		apiErr.ErrorCode, apiErr.Message = env.ErrorCode, env.Message
@@ -212,28 +253,28 @@ func classify(path string, resp *resty.Response) ([]byte, *attemptError) {
 	}
 	switch {
 	case status == http.StatusUnauthorized:
-		return nil, &attemptError{err: apiErr, unauth: true}
+		return nil, false, &attemptError{err: apiErr, unauth: true}
 	case status == http.StatusTooManyRequests:
-		return nil, &attemptError{err: apiErr, retryable: true, retryAfter: parseRetryAfter(resp.Header().Get("Retry-After"))}
+		return nil, false, &attemptError{err: apiErr, retryable: true, retryAfter: parseRetryAfter(resp.Header().Get("Retry-After"))}
 	case status == http.StatusBadGateway, status == http.StatusServiceUnavailable, status == http.StatusGatewayTimeout,
 		status == http.StatusInternalServerError, status == http.StatusRequestTimeout:
-		return nil, &attemptError{err: apiErr, retryable: true, retryAfter: parseRetryAfter(resp.Header().Get("Retry-After"))}
+		return nil, false, &attemptError{err: apiErr, retryable: true, retryAfter: parseRetryAfter(resp.Header().Get("Retry-After"))}
 	case status >= 400:
-		return nil, &attemptError{err: fmt.Errorf("%w: %w", ErrPermanent, apiErr)}
+		return nil, false, &attemptError{err: fmt.Errorf("%w: %w", ErrPermanent, apiErr)}
 	case env == nil:
 		// Status 200 with an HTML error page or a body cut mid-way: the
 		// portal is struggling, not saying no.
-		return nil, &attemptError{err: apiErr, retryable: true}
+		return nil, false, &attemptError{err: apiErr, retryable: true}
 	case env.ErrorCode != "0":
-		return nil, &attemptError{err: fmt.Errorf("%w: %w", ErrPermanent, apiErr)}
+		return nil, false, &attemptError{err: fmt.Errorf("%w: %w", ErrPermanent, apiErr)}
 	}
-	return body, nil
+	return body, decoded, nil
 }
 
 // decodeEnvelope returns the envelope of a well-formed JSON body, or an error
 // saying why the body is not one.
 func decodeEnvelope(contentType string, body []byte) (*envelope, error) {
-	if ct := strings.ToLower(contentType); ct != "" && !strings.Contains(ct, "json") {
+	if !jsonContentType(contentType) {
 		return nil, fmt.Errorf("unexpected content type %q (%s)", contentType, snippet(body))
 	}
 	if !json.Valid(body) {
@@ -244,6 +285,13 @@ func decodeEnvelope(contentType string, body []byte) (*envelope, error) {
 		return nil, fmt.Errorf("body is not a JSON envelope: %v", err)
 	}
 	return &env, nil
+}
+
+// jsonContentType reports whether a response may hold JSON: no content type,
+// or one that says json.
+func jsonContentType(contentType string) bool {
+	ct := strings.ToLower(contentType)
+	return ct == "" || strings.Contains(ct, "json")
 }
 
 func snippet(b []byte) string {

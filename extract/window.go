@@ -119,7 +119,7 @@ func streamPages(ctx context.Context, c *Client, source, path string, pageSize i
 			q[k] = v
 		}
 		var body pageBody
-		if err := c.Get(ctx, path, q, &body); err != nil {
+		if err := c.getPage(ctx, path, q, &body); err != nil {
 			return fmt.Errorf("read %s page %d: %w", what, page, err)
 		}
 		if len(body.Data) > 0 {

@@ -73,8 +73,8 @@ func (s *Store) sendBatch(ctx context.Context, stmt string, n int, row func(i in
 
 // WriterStats counts what a Writer has acknowledged.
 type WriterStats struct {
-	Dossiers, Steps, Rejects uint64
-	Batches                  int
+	Dossiers, Steps, Petitions, Rejects uint64
+	Batches                             int
 }
 
 // Writer buffers normalized rows and writes them in batches of at most
@@ -83,14 +83,15 @@ type WriterStats struct {
 // A Writer is not safe for concurrent use; the sync pipeline gives it to one
 // goroutine.
 type Writer struct {
-	s        *Store
-	runID    string
-	log      zerolog.Logger
-	now      func() time.Time
-	dossiers []dossierRow
-	steps    []stepRow
-	rejects  []transform.Reject
-	stats    WriterStats
+	s         *Store
+	runID     string
+	log       zerolog.Logger
+	now       func() time.Time
+	dossiers  []dossierRow
+	steps     []stepRow
+	petitions []transform.Petition
+	rejects   []transform.Reject
+	stats     WriterStats
 }
 
 type dossierRow struct {
@@ -132,6 +133,15 @@ func (w *Writer) AddDossier(ctx context.Context, d transform.Dossier) error {
 	return nil
 }
 
+// AddPetition buffers a petition, flushing when the buffer is full.
+func (w *Writer) AddPetition(ctx context.Context, p transform.Petition) error {
+	w.petitions = append(w.petitions, p)
+	if len(w.petitions) >= w.s.opts.BatchRows {
+		return w.Flush(ctx)
+	}
+	return nil
+}
+
 // AddReject buffers a reject.
 func (w *Writer) AddReject(ctx context.Context, r transform.Reject) error {
 	w.rejects = append(w.rejects, r)
@@ -161,6 +171,14 @@ func (w *Writer) Flush(ctx context.Context) error {
 		}
 		w.stats.Dossiers += uint64(n)
 		w.dossiers = w.dossiers[:0]
+	}
+	if n := len(w.petitions); n > 0 {
+		w.stats.Batches++
+		if err := w.s.WritePetitions(ctx, w.runID, w.petitions); err != nil {
+			return fmt.Errorf("batch %d: %w", w.stats.Batches, err)
+		}
+		w.stats.Petitions += uint64(n)
+		w.petitions = w.petitions[:0]
 	}
 	if n := len(w.rejects); n > 0 {
 		w.stats.Batches++

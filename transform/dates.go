@@ -205,3 +205,13 @@ func (c civilDate) before(o civilDate) bool {
 }
 
 func (c civilDate) String() string { return fmt.Sprintf("%04d-%02d-%02d", c.y, int(c.m), c.d) }
+
+// IsDateOnly reports whether s is a date without a time of day
+// (dd/MM/yyyy or yyyy-MM-dd), as some exports print due dates.
+func IsDateOnly(s string) bool {
+	v := strings.TrimFunc(s, isSpaceOrFormat)
+	if len(v) != 10 {
+		return false
+	}
+	return (v[2] == '/' && v[5] == '/') || (v[4] == '-' && v[7] == '-')
+}

@@ -94,3 +94,29 @@ func TestHoChiMinh(t *testing.T) {
 		t.Fatalf("offset = %d, want +7h", off)
 	}
 }
+
+func TestIsDateOnly(t *testing.T) {
+	for in, want := range map[string]bool{"05/04/2024": true, "2024-04-05": true, " 05/04/2024 ": true,
+		"05/04/2024 10:00:00": false, "20240405100000": false, "2024-04-05T10:00:00+07:00": false, "": false} {
+		if got := IsDateOnly(in); got != want {
+			t.Errorf("IsDateOnly(%q) = %v", in, got)
+		}
+	}
+}
+
+func TestDateOnlyDueIsEndOfDay(t *testing.T) {
+	n := mustNormalizer(t)
+	for _, due := range []string{"22/07/2024", "2024-07-22"} {
+		d, err := n.Dossier(edit(t, map[string]any{"NgayHenTra": due}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.DueAt.Format("2006-01-02 15:04:05"); got != "2024-07-22 23:59:59" {
+			t.Errorf("due %q → %s, want the end of 2024-07-22", due, got)
+		}
+	}
+	d, err := n.Dossier(edit(t, map[string]any{"NgayHenTra": "22/07/2024 10:30:00"}))
+	if err != nil || d.DueAt.Format("15:04") != "10:30" {
+		t.Fatalf("a due time given is kept: %v %v", d.DueAt, err)
+	}
+}

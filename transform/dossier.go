@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -43,8 +44,8 @@ type NormalizerOptions struct {
 	MaxAhead time.Duration    // how far after Now an event date may be; 0: 24h
 }
 
-// Normalizer turns portal dossiers into Dossier rows. Immutable; safe for
-// concurrent use.
+// Normalizer turns portal dossiers into Dossier rows. Its configuration is
+// immutable; it is safe for concurrent use (its caches lock).
 //
 // Rules:
 //   - Required: MaHoSo (non-empty), MaTTHC (parseable, see
@@ -55,6 +56,8 @@ type NormalizerOptions struct {
 //     even when a merger happened before the update.
 //   - Every date must parse (ParseDate) or the record is rejected naming the
 //     field; none is silently dropped. Years before 2000 are rejected.
+//   - A due date (NgayHenTra, NgayHenTraMoi) given without a time of day
+//     means the end of that day (23:59:59): the promise is the whole day.
 //   - Event dates (everything except the due dates NgayHenTra and
 //     NgayHenTraMoi, which are legitimately in the future) more than MaxAhead
 //     after Now are rejected: they are typos or clock errors, and would
@@ -71,6 +74,13 @@ type Normalizer struct {
 	now      func() time.Time
 	source   string
 	maxAhead time.Duration
+
+	// Memoized per-value work and reusable buffers; they do not change
+	// results (see normCache).
+	cache   *normCache
+	scratch *sync.Pool
+	// slowDecode disables the fast decode (tests compare the two).
+	slowDecode bool
 }
 
 // NewNormalizer checks opts and fills in the defaults.
@@ -78,7 +88,8 @@ func NewNormalizer(opts NormalizerOptions) (*Normalizer, error) {
 	if opts.PII == nil {
 		return nil, errors.New("transform: NormalizerOptions.PII is required (personal data must be hashed)")
 	}
-	n := &Normalizer{units: opts.Units, pii: opts.PII, loc: opts.Location, now: opts.Now, source: opts.Source, maxAhead: opts.MaxAhead}
+	n := &Normalizer{units: opts.Units, pii: opts.PII, loc: opts.Location, now: opts.Now, source: opts.Source, maxAhead: opts.MaxAhead,
+		cache: &normCache{}, scratch: &sync.Pool{}}
 	if n.units == nil {
 		u, err := DefaultUnits()
 		if err != nil {
@@ -160,8 +171,13 @@ type rawSync struct{ DaDongBo, ThoiDiemDongBo, MaLoi json.RawMessage }
 // *RecordError wrapping the sentinel of the cause.
 func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 	var r rawDossier
-	if err := decodeObject(raw, &r); err != nil {
-		return Dossier{}, &RecordError{Reason: err.Error(), Err: ErrMalformed}
+	sc := n.getScratch()
+	defer n.putScratch(sc)
+	if n.slowDecode || !decodeFastWith(bytes.TrimSpace(raw), &r, sc) {
+		r, sc.have = rawDossier{}, 0
+		if err := decodeObject(raw, &r); err != nil {
+			return Dossier{}, &RecordError{Reason: err.Error(), Err: ErrMalformed}
+		}
 	}
 	c := ctx{n: n}
 	var d Dossier
@@ -250,7 +266,7 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 	case d.SubmittedAt != nil:
 		on = *d.SubmittedAt
 	}
-	unit, err := n.units.Resolve(gso, agency, uname, on)
+	unit, err := n.units.resolve(gso, agency, uname, on, n.unitNameKey)
 	if err != nil {
 		var ue *UnitError
 		if errors.As(err, &ue) {
@@ -261,8 +277,8 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 	d.UnitCode, d.UnitName = unit.Code, unit.Name
 	d.AgencyCode = cleanText(agency)
 
-	d.ProcedureName = c.text("TenTTHC", r.TenTTHC)
-	d.FieldCode = c.text("MaLinhVuc", r.MaLinhVuc)
+	d.ProcedureName = c.commonText(fieldName{leaf: "TenTTHC"}, r.TenTTHC)
+	d.FieldCode = c.commonText(fieldName{leaf: "MaLinhVuc"}, r.MaLinhVuc)
 
 	// Personal data: hashed, whatever JSON type it came as.
 	d.OwnerHash = n.personal(KindName, r.ChuHoSo)
@@ -277,15 +293,15 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 	d.PaidOnline = c.enum(r.DuocThanhToanTrucTuyen, 0, 2, &d.Flags, FlagInvalidPaidOnline)
 	d.Rating = c.enum(r.DanhGiaHaiLong, 1, 3, &d.Flags, FlagInvalidRating)
 
-	var docs []rawDocument
-	c.array("TaiLieuNop", r.TaiLieuNop, &docs)
+	decodeArray(&c, "TaiLieuNop", r.TaiLieuNop, &sc.docs, sc.have&haveDocs != 0)
 	var badDoc bool
-	for _, doc := range docs {
+	for i := range sc.docs {
+		doc := &sc.docs[i]
 		so := c.enum(doc.DuocSoHoa, 0, 1, nil, "") == 1
 		reuse := c.enum(doc.DuocTaiSuDung, 0, 1, nil, "") == 1
 		store := c.enum(doc.DuocLayTuKhoDMQG, 0, 1, nil, "") == 1
 		badDoc = badDoc || !okFlag(doc.DuocSoHoa) || !okFlag(doc.DuocTaiSuDung) || !okFlag(doc.DuocLayTuKhoDMQG)
-		replaced := c.text("TaiLieuNop.MaKetQuaThayThe", doc.MaKetQuaThayThe) != ""
+		replaced := c.hasText(fieldName{leaf: "TaiLieuNop.MaKetQuaThayThe"}, doc.MaKetQuaThayThe)
 		d.DocCount = inc16(d.DocCount)
 		if so {
 			d.DocDigitized = inc16(d.DocDigitized)
@@ -301,10 +317,9 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 		d.Flags = append(d.Flags, FlagInvalidDocFlag)
 	}
 
-	var fees []rawFee
-	c.array("DanhSachLePhi", r.DanhSachLePhi, &fees)
+	decodeArray(&c, "DanhSachLePhi", r.DanhSachLePhi, &sc.fees, sc.have&haveFees != 0)
 	var badFee bool
-	for _, f := range fees {
+	for _, f := range sc.fees {
 		d.FeeCount = inc16(d.FeeCount)
 		g, ok := rawAmount(f.Gia)
 		if !ok {
@@ -317,52 +332,50 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 		d.Flags = append(d.Flags, FlagInvalidFee)
 	}
 
-	var results []rawResult
-	c.array("DanhSachGiayToKetQua", r.DanhSachGiayToKetQua, &results)
-	for _, res := range results {
+	decodeArray(&c, "DanhSachGiayToKetQua", r.DanhSachGiayToKetQua, &sc.results, sc.have&haveResults != 0)
+	for _, res := range sc.results {
 		d.ResultCount = inc16(d.ResultCount)
-		if c.text("DanhSachGiayToKetQua.DuongDanTepTinKetQua", res.DuongDanTepTinKetQua) != "" {
+		if c.hasText(fieldName{leaf: "DanhSachGiayToKetQua.DuongDanTepTinKetQua"}, res.DuongDanTepTinKetQua) {
 			d.ResultLinks = inc16(d.ResultLinks)
 		}
 	}
 
-	var sups []rawSupplement
-	c.array("DanhSachHoSoBoSung", r.DanhSachHoSoBoSung, &sups)
-	if len(sups) > 0 {
-		d.Supplements = make([]Supplement, len(sups))
-		for i, s := range sups {
-			p := fmt.Sprintf("DanhSachHoSoBoSung[%d].", i)
+	if decodeArray(&c, "DanhSachHoSoBoSung", r.DanhSachHoSoBoSung, &sc.sups, sc.have&haveSups != 0); len(sc.sups) > 0 {
+		const arr = "DanhSachHoSoBoSung"
+		d.Supplements = make([]Supplement, len(sc.sups))
+		for i := range sc.sups {
+			s := &sc.sups[i]
 			d.Supplements[i] = Supplement{
-				RequestedAt: c.date(p+"NgayYeuCauBoSung", s.NgayYeuCauBoSung, true),
-				ReceivedAt:  c.date(p+"NgayTiepNhanBoSung", s.NgayTiepNhanBoSung, true),
-				NewDueAt:    c.date(p+"NgayHenTraMoi", s.NgayHenTraMoi, false),
+				RequestedAt: c.dateF(fieldName{arr, i, "NgayYeuCauBoSung"}, s.NgayYeuCauBoSung, true),
+				ReceivedAt:  c.dateF(fieldName{arr, i, "NgayTiepNhanBoSung"}, s.NgayTiepNhanBoSung, true),
+				NewDueAt:    c.dateF(fieldName{arr, i, "NgayHenTraMoi"}, s.NgayHenTraMoi, false),
 			}
 		}
 	}
 
-	var steps []rawStep
-	c.array("QuaTrinhXuLy", r.QuaTrinhXuLy, &steps)
-	if len(steps) > 0 {
-		d.Steps = make([]Step, len(steps))
-		for i, s := range steps {
-			p := fmt.Sprintf("QuaTrinhXuLy[%d].", i)
-			status := c.text(p+"TrangThai", s.TrangThai)
+	decodeArray(&c, "QuaTrinhXuLy", r.QuaTrinhXuLy, &sc.steps, sc.have&haveSteps != 0)
+	if len(sc.steps) > 0 {
+		const arr = "QuaTrinhXuLy"
+		d.Steps = make([]Step, len(sc.steps))
+		for i := range sc.steps {
+			s := &sc.steps[i]
+			status, code := c.stepStatus(fieldName{arr, i, "TrangThai"}, s.TrangThai)
 			d.Steps[i] = Step{
 				Index:      uint16(min(i, math.MaxUint16)),
-				At:         c.date(p+"ThoiDiemXuLy", s.ThoiDiemXuLy, true),
+				At:         c.dateF(fieldName{arr, i, "ThoiDiemXuLy"}, s.ThoiDiemXuLy, true),
 				Status:     status,
-				StatusCode: StepStatusCode(status),
-				Department: c.text(p+"PhongBanXuLy", s.PhongBanXuLy),
-				Handler:    n.personal(KindStaff, s.NguoiXuLy),
-				Content:    c.text(p+"NoiDungXuLy", s.NoiDungXuLy),
-				SyncedAt:   c.date(p+"ThoiDiemDongBo", s.ThoiDiemDongBo, true),
+				StatusCode: code,
+				Department: c.commonText(fieldName{arr, i, "PhongBanXuLy"}, s.PhongBanXuLy),
+				Handler:    n.staff(s.NguoiXuLy),
+				Content:    c.commonText(fieldName{arr, i, "NoiDungXuLy"}, s.NoiDungXuLy),
+				SyncedAt:   c.dateF(fieldName{arr, i, "ThoiDiemDongBo"}, s.ThoiDiemDongBo, true),
 			}
 		}
 	}
 
 	if present(r.DongBoDVCQG) {
 		var s rawSync
-		if err := decodeObject(r.DongBoDVCQG, &s); err != nil {
+		if err := n.decodeSync(r.DongBoDVCQG, &s); err != nil {
 			c.setErr("DongBoDVCQG", r.DongBoDVCQG, "expected an object {DaDongBo, ThoiDiemDongBo, MaLoi}", ErrMalformed)
 		} else {
 			d.Synced = c.enum(s.DaDongBo, 0, 1, nil, "") == 1
@@ -402,9 +415,26 @@ func (n *Normalizer) personal(kind string, v json.RawMessage) string {
 // ctx carries the first error of a record so the many optional fields can be
 // read without an if after each; the first fault is the one reported.
 type ctx struct {
-	n   *Normalizer
-	key string
-	err *RecordError
+	n      *Normalizer
+	key    string
+	err    *RecordError
+	now    time.Time // the clock, read once per record
+	hasNow bool
+}
+
+// fieldName names a field for errors; it is only turned into a string when
+// a record fails, so the per-step names cost nothing on the good path.
+type fieldName struct {
+	arr  string // "QuaTrinhXuLy" for QuaTrinhXuLy[idx].leaf; "" for leaf alone
+	idx  int
+	leaf string
+}
+
+func (f fieldName) String() string {
+	if f.arr == "" {
+		return f.leaf
+	}
+	return f.arr + "[" + strconv.Itoa(f.idx) + "]." + f.leaf
 }
 
 // fail quotes scalar values only: an object or array could hold personal
@@ -425,12 +455,16 @@ func (c *ctx) setErr(field string, v json.RawMessage, reason string, sentinel er
 
 // date reads a date field; event dates are checked against the clock.
 func (c *ctx) date(field string, v json.RawMessage, event bool) *time.Time {
+	return c.dateF(fieldName{leaf: field}, v, event)
+}
+
+func (c *ctx) dateF(f fieldName, v json.RawMessage, event bool) *time.Time {
 	if !present(v) {
 		return nil
 	}
 	s, err := rawString(v)
 	if err != nil {
-		c.setErr(field, v, err.Error()+"; accepted: "+AcceptedDateFormats, ErrBadDate)
+		c.setErr(f.String(), v, err.Error()+"; accepted: "+AcceptedDateFormats, ErrBadDate)
 		return nil
 	}
 	t, err := ParseDate(s, c.n.loc)
@@ -441,14 +475,23 @@ func (c *ctx) date(field string, v json.RawMessage, event bool) *time.Time {
 			reason = de.Reason
 		}
 		if c.err == nil {
-			c.err = &RecordError{Key: c.key, Field: field, Value: clip(s), Reason: reason, Err: err}
+			c.err = &RecordError{Key: c.key, Field: f.String(), Value: clip(s), Reason: reason, Err: err}
 		}
 		return nil
 	}
+	if t != nil && !event && IsDateOnly(s) {
+		// A due date printed without a time ("05/04/2024") promises the
+		// whole day: the dossier is due by the end of it, not at midnight.
+		end := t.Add(24*time.Hour - time.Second)
+		t = &end
+	}
 	if t != nil && event {
-		now := c.n.now()
+		if !c.hasNow {
+			c.now, c.hasNow = c.n.now(), true
+		}
+		now := c.now
 		if t.After(now.Add(c.n.maxAhead)) {
-			c.setErr(field, v, fmt.Sprintf("is %s after now (%s); an event cannot be in the future (tolerance %s)",
+			c.setErr(f.String(), v, fmt.Sprintf("is %s after now (%s); an event cannot be in the future (tolerance %s)",
 				t.Sub(now).Round(time.Minute), now.In(c.n.loc).Format(time.DateTime), c.n.maxAhead), ErrBadDate)
 			return nil
 		}

@@ -102,7 +102,7 @@ func TestDossierFull(t *testing.T) {
 		Status:                10,
 		SubmittedAt:           tp(2024, 7, 16, 8, 0, 0),
 		ReceivedAt:            tp(2024, 7, 16, 8, 30, 0),
-		DueAt:                 tp(2024, 7, 23, 0, 0, 0),
+		DueAt:                 tp(2024, 7, 23, 23, 59, 59), // a date-only due date is the end of that day
 		FinishedAt:            tp(2024, 7, 22, 10, 0, 0),
 		ReturnedAt:            tp(2024, 7, 22, 15, 0, 0),
 		HasDigitized:          true,
@@ -120,7 +120,7 @@ func TestDossierFull(t *testing.T) {
 		Supplements: []Supplement{{
 			RequestedAt: tp(2024, 7, 17, 0, 0, 0),
 			ReceivedAt:  tp(2024, 7, 18, 9, 0, 0),
-			NewDueAt:    tp(2024, 7, 25, 0, 0, 0),
+			NewDueAt:    tp(2024, 7, 25, 23, 59, 59),
 		}},
 		Synced:    true,
 		SyncedAt:  tp(2024, 7, 22, 15, 10, 0),

@@ -3,6 +3,7 @@ package transform
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -11,16 +12,30 @@ import (
 // spellings of the same text must compare and group as equal in ClickHouse.
 func cleanText(s string) string {
 	s = strings.TrimFunc(s, isSpaceOrFormat)
-	if s == "" {
-		return ""
+	if s == "" || isASCII(s) {
+		return s // ASCII is NFC already
 	}
 	return norm.NFC.String(s)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // isSpaceOrFormat covers the Unicode spaces (NBSP, thin space, ideographic
 // space) and the invisible format characters (zero-width space, BOM) that
 // copy-paste from Word and web pages leaves in exported fields.
 func isSpaceOrFormat(r rune) bool {
+	if r < utf8.RuneSelf {
+		// ASCII: the spaces of unicode.IsSpace; ASCII has no Zs but the
+		// space and no Cf at all.
+		return r == ' ' || (r >= '\t' && r <= '\r')
+	}
 	return unicode.IsSpace(r) || unicode.Is(unicode.Zs, r) || unicode.Is(unicode.Cf, r)
 }
 

@@ -373,6 +373,12 @@ func equalTokens(a, b []string) bool {
 // prefixes): "Tam Quan" never matches "Tam Quan Bắc". Errors are *UnitError
 // wrapping ErrUnknownUnit.
 func (u *Units) Resolve(gso, agencyID, name string, on time.Time) (Unit, error) {
+	return u.resolve(gso, agencyID, name, on, nil)
+}
+
+// resolve is Resolve with the name normalization supplied (nil:
+// unitNameKey), so a Normalizer can memoize it.
+func (u *Units) resolve(gso, agencyID, name string, on time.Time, nameKey func(string, []unitPrefix) (string, int)) (Unit, error) {
 	gso, agencyID, name = strings.TrimFunc(gso, isSpaceOrFormat), strings.TrimFunc(agencyID, isSpaceOrFormat), cleanText(name)
 	if gso == "" && agencyID == "" && name == "" {
 		return Unit{}, &UnitError{Field: FieldUnitCode, On: on, Reason: "no unit given: MaDonViHanhChinh, MaCoQuan and DonViXuLy are all empty; expected one of: " + u.validList(on)}
@@ -403,7 +409,7 @@ func (u *Units) Resolve(gso, agencyID, name string, on time.Time) (Unit, error) 
 		}
 	}
 	if name != "" {
-		un, err := u.byName(name, on)
+		un, err := u.byName(name, on, nameKey)
 		if err != nil {
 			if haveUnit {
 				var ue *UnitError
@@ -441,8 +447,11 @@ func (u *Units) byAgency(id string, on time.Time) (Unit, error) {
 	return Unit{}, &UnitError{Field: FieldAgencyCode, Value: id, On: on, Reason: reason + "; expected one of: " + u.validAgencies(on)}
 }
 
-func (u *Units) byName(name string, on time.Time) (Unit, error) {
-	key, level := unitNameKey(name, u.prefixes)
+func (u *Units) byName(name string, on time.Time, nameKey func(string, []unitPrefix) (string, int)) (Unit, error) {
+	if nameKey == nil {
+		nameKey = unitNameKey
+	}
+	key, level := nameKey(name, u.prefixes)
 	var match []Unit
 	for _, i := range u.nameIdx[key] {
 		if un := u.units[i]; un.ValidOn(on, u.loc) && (level == 0 || typeLevel(un.Type) == 0 || typeLevel(un.Type) == level) {

@@ -32,13 +32,15 @@ func TestCLIContract(t *testing.T) {
 		{"unknown source is usage", []string{"sync", "--source", "tweets"}, nil, exitUsage, nil, []string{"unknown source"}},
 		{"bad config is usage", []string{"migrate"}, []string{"DVC_CLICKHOUSE_ADDR=nohost"}, exitUsage, nil, []string{"clickhouse.addr"}},
 		{"unknown env key", []string{"migrate"}, []string{"DVC_CLICKHOUSE_ADRESS=x:1"}, exitUsage, nil, []string{"DVC_CLICKHOUSE_ADRESS"}},
-		{"compute not implemented", []string{"compute", "--period", "2024"}, nil, exitFailure, nil, []string{"not implemented yet"}},
-		{"explain not implemented", []string{"explain", "--unit", "21637", "--period", "2024"}, nil, exitFailure, nil, []string{"not implemented yet"}},
+		{"compute needs a period", []string{"compute"}, nil, exitUsage, nil, []string{"period"}},
+		{"compute rejects a bad period", []string{"compute", "--period", "2024-Q5"}, nil, exitUsage, nil, []string{"2024-Q5"}},
+		{"explain rejects a bad format", []string{"explain", "--unit", "21637", "--period", "2024", "--format", "xml"}, nil, exitUsage, nil, []string{"--format"}},
+		{"explain rejects a bad indicator", []string{"explain", "--unit", "21637", "--period", "2024", "--indicator", "speed"}, nil, exitUsage, nil, []string{"unknown indicator"}},
 		{"report not implemented", []string{"report", "--period", "2024", "--format", "md", "--out", "x.md"}, nil, exitFailure, nil, []string{"not implemented yet"}},
 		{"serve not implemented", []string{"serve"}, nil, exitFailure, nil, []string{"not implemented yet"}},
 		{"doctor not implemented", []string{"doctor"}, nil, exitFailure, nil, []string{"not implemented yet"}},
 		{"backfill not implemented", []string{"backfill", "--source", "dossiers", "--from", "2024-01-01", "--to", "2024-02-01"}, nil, exitFailure, nil, []string{"not implemented yet"}},
-		{"other sources not implemented", []string{"sync", "--source", "petitions"}, nil, exitFailure, nil, []string{"not implemented yet"}},
+		{"other sources not implemented", []string{"sync", "--source", "files"}, nil, exitFailure, nil, []string{"not implemented yet"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

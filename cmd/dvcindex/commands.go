@@ -18,7 +18,7 @@ import (
 // Sources of interfaces.md, and which of them this build can sync.
 var (
 	allSources       = []string{"dossiers", "petitions", "procedures", "evaluation", "bcqg", "files"}
-	supportedSources = map[string]bool{"dossiers": true, "procedures": true}
+	supportedSources = map[string]bool{"dossiers": true, "petitions": true, "procedures": true, "bcqg": true, "evaluation": true}
 )
 
 // errNotImplemented is returned by commands that exist in the interface but
@@ -80,8 +80,10 @@ ClickHouse and advances the watermark only after every batch of a window was
 acknowledged. A new source starts at sync.since. Records that cannot be
 normalized go to the rejects table (v_rejects) with the reason; the rest load.
 
-Sources: dossiers and procedures (the catalogue, a full snapshot each time)
-are implemented; petitions, evaluation, bcqg and files are not yet. Without --once, sync runs once as well: the repeating
+Sources: dossiers and petitions (windows on NgayCapNhat); procedures (the
+catalogue, a full snapshot each time); bcqg and evaluation (per unit and
+period: every period since sync.since on the first run, then the current and
+previous period of each length). files is not implemented yet. Without --once, sync runs once as well: the repeating
 scheduler is 'dvcindex serve'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -127,12 +129,33 @@ func implementedSources() []string {
 
 // syncOnce runs one incremental pass of source.
 func (a *app) syncOnce(ctx context.Context, store *load.Store, source string, dryRun, unsafeDevKey bool) error {
-	if source == "procedures" {
+	switch source {
+	case "procedures":
 		return a.syncProcedures(ctx, store, dryRun)
+	case "bcqg", "evaluation":
+		src := bcqgSource
+		if source == "evaluation" {
+			src = evaluationSource
+		}
+		periods, err := a.keyedPeriods(ctx, store, src)
+		if err != nil {
+			return err
+		}
+		return a.syncKeyed(ctx, store, src, periods, false, dryRun, "sync")
 	}
-	norm, err := a.normalizer(source, unsafeDevKey)
-	if err != nil {
-		return err
+	var src windowedSource
+	if source == "petitions" {
+		units, err := transform.DefaultUnits()
+		if err != nil {
+			return err
+		}
+		src = petitionSource(transform.NewPetitionParser(units))
+	} else {
+		norm, err := a.normalizer(source, unsafeDevKey)
+		if err != nil {
+			return err
+		}
+		src = dossierSource(norm)
 	}
 	wm, ok, err := store.Watermark(ctx, source)
 	if err != nil {
@@ -150,8 +173,8 @@ func (a *app) syncOnce(ctx context.Context, store *load.Store, source string, dr
 	}
 	runID := newRunID(a.now())
 	log := a.log.With().Str("run_id", runID).Str("source", source).Logger()
-	res, err := a.runDossierSync(ctx, store, a.portalClient(log), norm,
-		syncRequest{runID: runID, source: source, command: "sync", window: w, advance: true, dryRun: dryRun}, log)
+	res, err := a.runWindowedSync(ctx, store, a.portalClient(log),
+		syncRequest{runID: runID, source: src, command: "sync", window: w, advance: true, dryRun: dryRun}, log)
 	a.printRun(res)
 	return err
 }
@@ -207,29 +230,39 @@ moving the incremental watermark backwards. Not implemented yet: exits 1.`,
 
 func newComputeCmd(a *app) *cobra.Command {
 	var period, unit string
+	var offline bool
 	cmd := &cobra.Command{
-		Use:   "compute --period P [--unit CODE]",
-		Short: "Compute the seven indicators, metrics and findings for a period (not implemented yet)",
-		Args:  cobra.NoArgs,
-		RunE:  func(*cobra.Command, []string) error { return notImplemented("compute", "#4") },
+		Use:   "compute --period P [--unit CODE] [--offline]",
+		Short: "Compute the seven indicators, their metrics and the per-dossier findings for a period",
+		Long: `Computes every metric of the six groups and the total for period P (2024,
+2024-Q2 or 2024-07) inside ClickHouse, for every ward, the district and the
+province valid on the period's last day (or only --unit and the province it
+inherits from), with the findings that say which dossiers cost the points.
+Results: v_indicator_scores, v_indicator_metrics, v_dossier_findings;
+recomputing replaces a period's rows. Rules: docs/indicators.md.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := transform.ParsePeriod(period)
+			if err != nil {
+				return usageError{err}
+			}
+			var only []string
+			if unit != "" {
+				only = []string{unit}
+			}
+			ctx := cmd.Context()
+			store, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			return a.compute(ctx, store, p, only, offline)
+		},
 	}
-	cmd.Flags().StringVar(&period, "period", "", "period: 2024, 2024-Q2 or 2024-07")
+	cmd.Flags().StringVar(&period, "period", "", "period: 2024, 2024-Q2 or 2024-07 (required)")
 	cmd.Flags().StringVar(&unit, "unit", "", "GSO code of one unit (default: every unit)")
-	return cmd
-}
-
-func newExplainCmd(a *app) *cobra.Command {
-	var period, unit, indicator, format string
-	cmd := &cobra.Command{
-		Use:   "explain --unit CODE --period P [--indicator NAME] [--format table|json]",
-		Short: "Rank a unit's metrics by points lost, with the dossiers behind them (not implemented yet)",
-		Args:  cobra.NoArgs,
-		RunE:  func(*cobra.Command, []string) error { return notImplemented("explain", "#4") },
-	}
-	cmd.Flags().StringVar(&unit, "unit", "", "GSO code of the unit")
-	cmd.Flags().StringVar(&period, "period", "", "period: 2024, 2024-Q2 or 2024-07")
-	cmd.Flags().StringVar(&indicator, "indicator", "", "one indicator: transparency, progress, online, payment, digitization, satisfaction")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().BoolVar(&offline, "offline", false, "do not read missing BCQG counts and official scores from the portal")
+	_ = cmd.MarkFlagRequired("period")
 	return cmd
 }
 

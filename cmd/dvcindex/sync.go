@@ -34,9 +34,44 @@ type syncStats struct {
 
 // normalized is one page after transform.
 type normalized struct {
-	page     int
-	dossiers []transform.Dossier
-	rejects  []transform.Reject
+	page      int
+	dossiers  []transform.Dossier
+	petitions []transform.Petition
+	rejects   []transform.Reject
+}
+
+// pageNormalizer turns one page of raw records into rows and rejects. It
+// must be safe for concurrent use: every worker calls it.
+type pageNormalizer func(p extract.Page) normalized
+
+// windowedSource is an incremental source read by windows on its cursor.
+type windowedSource struct {
+	name      string // "dossiers", "petitions"
+	path      string
+	normalize pageNormalizer
+}
+
+// dossierSource reads /api/v1/dossiers.
+func dossierSource(norm *transform.Normalizer) windowedSource {
+	return windowedSource{name: "dossiers", path: "/api/v1/dossiers", normalize: func(p extract.Page) normalized {
+		return normalizePage(norm, p)
+	}}
+}
+
+// petitionSource reads /api/v1/petitions.
+func petitionSource(pp *transform.PetitionParser) windowedSource {
+	return windowedSource{name: "petitions", path: "/api/v1/petitions", normalize: func(p extract.Page) normalized {
+		out := normalized{page: p.Number, petitions: make([]transform.Petition, 0, len(p.Records))}
+		for _, raw := range p.Records {
+			pet, err := pp.Petition(raw)
+			if err != nil {
+				out.rejects = append(out.rejects, pp.Reject("normalize", raw, err))
+				continue
+			}
+			out.petitions = append(out.petitions, pet)
+		}
+		return out
+	}}
 }
 
 // windowSink receives the normalized pages of one window. The loader is the
@@ -51,7 +86,7 @@ type windowSink interface {
 // syncWindow runs one window through the pipeline: a fetcher streaming pages,
 // workers normalizing them, and one loader. The first stage to fail cancels
 // the others; syncWindow returns only after all have stopped.
-func syncWindow(ctx context.Context, src *extract.Windowed, w extract.Window, norm *transform.Normalizer,
+func syncWindow(ctx context.Context, src *extract.Windowed, w extract.Window, normalize pageNormalizer,
 	workers int, sink windowSink, stats *syncStats) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -71,7 +106,7 @@ func syncWindow(ctx context.Context, src *extract.Windowed, w extract.Window, no
 			defer wg.Done()
 			for p := range pages {
 				stats.Fetched.Add(uint64(len(p.Records)))
-				n := normalizePage(norm, p)
+				n := normalize(p)
 				select {
 				case results <- n:
 				case <-gctx.Done():
@@ -125,6 +160,11 @@ func (s *writerSink) add(ctx context.Context, n normalized) error {
 			return err
 		}
 	}
+	for i := range n.petitions {
+		if err := s.w.AddPetition(ctx, n.petitions[i]); err != nil {
+			return err
+		}
+	}
 	for _, r := range n.rejects {
 		s.log.Warn().Str("record_key", r.RecordKey).Str("field", r.Field).Str("reason", r.Reason).Msg("record rejected")
 		if err := s.w.AddReject(ctx, r); err != nil {
@@ -144,7 +184,7 @@ type dryRunSink struct {
 }
 
 func (s *dryRunSink) add(_ context.Context, n normalized) error {
-	s.stats.Loaded.Add(uint64(len(n.dossiers)))
+	s.stats.Loaded.Add(uint64(len(n.dossiers) + len(n.petitions)))
 	s.stats.Rejected.Add(uint64(len(n.rejects)))
 	for _, r := range n.rejects {
 		if len(s.rejects) < s.max {
@@ -156,10 +196,10 @@ func (s *dryRunSink) add(_ context.Context, n normalized) error {
 
 func (s *dryRunSink) done(context.Context) error { return nil }
 
-// syncRequest is one sync or backfill of the dossiers source. log carries
+// syncRequest is one sync or backfill of a windowed source. log carries
 // the run's run_id and source.
 type syncRequest struct {
-	source   string
+	source   windowedSource
 	runID    string
 	command  string         // "sync" or "backfill"
 	window   extract.Window // the whole span to read
@@ -174,16 +214,16 @@ type syncResult struct {
 	rejects []transform.Reject // dry run only
 }
 
-// runDossierSync reads req.window in steps of sync.window through the
+// runWindowedSync reads req.window in steps of sync.window through the
 // pipeline. After each step's batches are all acknowledged it advances the
 // watermark (if req.advance), so a long first sync keeps its progress and a
 // failed step never moves it. The run's start and end are recorded in runs.
-func (a *app) runDossierSync(ctx context.Context, store *load.Store, client *extract.Client,
-	norm *transform.Normalizer, req syncRequest, log zerolog.Logger) (syncResult, error) {
+func (a *app) runWindowedSync(ctx context.Context, store *load.Store, client *extract.Client,
+	req syncRequest, log zerolog.Logger) (syncResult, error) {
 	runID := req.runID
 	start := a.now()
 	from, to := req.window.From, req.window.To
-	run := load.Run{ID: runID, Source: req.source, Command: req.command, StartedAt: start, Status: load.RunRunning,
+	run := load.Run{ID: runID, Source: req.source.name, Command: req.command, StartedAt: start, Status: load.RunRunning,
 		WindowFrom: &from, WindowTo: &to}
 	if !req.dryRun {
 		if err := store.RecordRun(ctx, run); err != nil {
@@ -193,7 +233,7 @@ func (a *app) runDossierSync(ctx context.Context, store *load.Store, client *ext
 	log.Info().Time("from", from).Time("to", to).Bool("dry_run", req.dryRun).Msg("sync started")
 
 	stats := &syncStats{}
-	src := &extract.Windowed{Client: client, Source: req.source, Path: "/api/v1/dossiers",
+	src := &extract.Windowed{Client: client, Source: req.source.name, Path: req.source.path,
 		PageSize: a.cfg.Portal.PageSize, Location: transform.HoChiMinh()}
 	windows := extract.PlanWindows(from, to, a.cfg.Sync.Window.D())
 	var dry *dryRunSink
@@ -210,18 +250,18 @@ func (a *app) runDossierSync(ctx context.Context, store *load.Store, client *ext
 			writer = store.NewWriter(runID, log)
 			sink = &writerSink{w: writer, log: log}
 		}
-		err := syncWindow(ctx, src, w, norm, a.cfg.Sync.Workers, sink, stats)
+		err := syncWindow(ctx, src, w, req.source.normalize, a.cfg.Sync.Workers, sink, stats)
 		if writer != nil {
 			ws := writer.Stats()
-			stats.Loaded.Add(ws.Dossiers)
+			stats.Loaded.Add(ws.Dossiers + ws.Petitions)
 			stats.Rejected.Add(ws.Rejects)
 		}
 		if err != nil {
-			syncErr = fmt.Errorf("sync %s window %s: %w", req.source, w, err)
+			syncErr = fmt.Errorf("sync %s window %s: %w", req.source.name, w, err)
 			break
 		}
 		if req.advance && !req.dryRun {
-			if err := store.AdvanceWatermark(ctx, req.source, w.To, runID); err != nil {
+			if err := store.AdvanceWatermark(ctx, req.source.name, w.To, runID); err != nil {
 				syncErr = err
 				break
 			}

@@ -2,7 +2,8 @@
 // (shared/spec/portal-api.md) with generated, reproducible data for the wards
 // of Hoài Nhơn. It is for the demo and the tests and never needs the network.
 //
-//	portalsim --addr 127.0.0.1:8089 --seed 1 --dossiers 5000 --from 2024-01-01 --to 2025-01-01
+//	portalsim --addr 127.0.0.1:8089 --seed 1 --dossiers 5000 --from 2024-01-01 --to 2025-01-01 \
+//	    --petitions 200 --late-sync-unit 21640
 package main
 
 import (
@@ -42,12 +43,15 @@ func run(args []string, log zerolog.Logger) error {
 	pass := fs.String("password", def.Password, "accepted password")
 	pageMax := fs.Int("page-size-max", def.PageSizeMax, "largest page_size accepted")
 	ttl := fs.Duration("token-ttl", def.TokenTTL, "access token lifetime")
+	petitions := fs.Int("petitions", def.Petitions, "number of petitions (PAKN) updated in [from, to); 0 = dossiers/25, negative = none")
+	lateSync := fs.String("late-sync-unit", def.LateSyncUnit, "GSO code of a ward whose dossier steps mostly reach the national portal 2–5 days late (\"\" = none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	opts := def
 	opts.Seed, opts.Dossiers, opts.Username, opts.Password = *seed, *dossiers, *user, *pass
 	opts.PageSizeMax, opts.TokenTTL = *pageMax, *ttl
+	opts.Petitions, opts.LateSyncUnit = *petitions, *lateSync
 	var err error
 	if opts.From, err = time.ParseInLocation(time.DateOnly, *from, simulator.Location); err != nil {
 		return fmt.Errorf("--from: %w", err)
@@ -73,6 +77,7 @@ func run(args []string, log zerolog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info().Str("addr", ln.Addr().String()).Int64("seed", opts.Seed).Int("dossiers", opts.Dossiers).
+		Int("petitions", sim.Petitions()).Str("late_sync_unit", opts.LateSyncUnit).
 		Str("from", *from).Str("to", *to).Msg("portal simulator listening")
 
 	select {

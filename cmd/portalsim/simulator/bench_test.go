@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -29,4 +30,22 @@ func BenchmarkServePage(b *testing.B) {
 		h.ServeHTTP(w, req)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/record")
+}
+
+// BenchmarkEvaluationYear publishes every ward's scores for the 12 months of
+// a 100 000-dossier year on a fresh simulator (one pass per month, then
+// every ward from the cache).
+func BenchmarkEvaluationYear(b *testing.B) {
+	wards := []string{"21637", "21640", "21643", "21646", "21649", "21652", "21655", "21658", "21661",
+		"21664", "21667", "21670", "21673", "21676", "21679", "21682", "21685"}
+	for b.Loop() {
+		s := newSim(b, func(o *Options) { o.Dossiers = 100_000 })
+		for m := 1; m <= 12; m++ {
+			for _, w := range wards {
+				if _, err := s.OfficialScores(w, fmt.Sprintf("2024-%02d", m)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
 }

@@ -155,3 +155,33 @@ func (c calendar) workPoints(r *rand.Rand, a, b time.Time, k int) []time.Time {
 	}
 	return out
 }
+
+// nthWorkDay is the working day n positions after day (docs/indicators.md):
+// day itself is position 0 when it is a working day; a non-working day
+// counts from the next working day.
+func (c calendar) nthWorkDay(day time.Time, n int) time.Time {
+	day = midnight(day)
+	if !c.isWorkDay(day) {
+		day = c.nextWorkDay(day)
+	}
+	for range n {
+		day = c.nextWorkDay(day)
+	}
+	return day
+}
+
+// endOfDay is the last second (23:59:59) of the day of t.
+func endOfDay(t time.Time) time.Time { return midnight(t).AddDate(0, 0, 1).Add(-time.Second) }
+
+// nthWorkDayBefore is the working day n positions before day: day itself is
+// position 0 when it is a working day, else the previous working day is.
+func (c calendar) nthWorkDayBefore(day time.Time, n int) time.Time {
+	day = midnight(day)
+	if !c.isWorkDay(day) {
+		day = c.prevWorkDay(day)
+	}
+	for range n {
+		day = c.prevWorkDay(day)
+	}
+	return day
+}

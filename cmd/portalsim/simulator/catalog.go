@@ -22,6 +22,7 @@ type procedure struct {
 	docs            []string
 	docSlugs        []string
 	applicantAgency bool // filed by state agencies, not citizens
+	idx             int  // position in refData.procs (bit of procedure sets)
 }
 
 type feeDef struct {

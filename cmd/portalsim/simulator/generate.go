@@ -192,8 +192,16 @@ func unitSpelling(r *rand.Rand, u *unit) string {
 	}
 }
 
-func pickUnit(r *rand.Rand, e *era) *unit {
-	return e.wards[pickCum(r, e.cumW)]
+// pickCumF maps a uniform x in [0, 1) to an index of the cumulative
+// weights cum.
+func pickCumF(x float64, cum []int) int {
+	v := int(x * float64(cum[len(cum)-1]))
+	for k, c := range cum {
+		if v < c {
+			return k
+		}
+	}
+	return len(cum) - 1
 }
 
 func (s *Simulator) pickProc(r *rand.Rand, district bool) *procedure {
@@ -234,10 +242,68 @@ type event struct {
 
 const portalBase = "https://dichvucong.binhdinh.gov.vn"
 
-// generate fills d with dossier i and, when t is not nil, its ground truth.
-// Everything comes from one PRNG stream seeded by (Seed, i), consumed in a
-// fixed order: changing the order changes the data set.
-func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
+// Scenario constants (see the README's data rules).
+const (
+	// agedAfter: a dossier last updated longer than this before To has
+	// usually left the unfinished statuses 2, 4, 5 and 6 (85% of them end
+	// processed or returned); the rest are stuck dossiers, mostly past due.
+	agedAfter = 30 * 24 * time.Hour
+	// darkUnit records no dossier received in its dark months (its one-stop
+	// software was down) and reports 0 to BCQG then.
+	darkUnit = "21652"
+	// maxDossierSpan bounds NgayCapNhat − NgayTiepNhan of every dossier.
+	maxDossierSpan = 60 * 24 * time.Hour
+)
+
+// noECertWards never handle the e-certified-copy procedure: their copies are
+// certified on paper (procedure 2.000815 instead).
+var noECertWards = map[string]bool{"21646": true, "21682": true}
+
+// darkMonth reports whether the month of t is one of darkUnit's dark months.
+func darkMonth(t time.Time) bool {
+	t = t.In(Location)
+	return (t.Year()*12+int(t.Month()))%5 == 2
+}
+
+// stepFact is one processing step as the portal holds it.
+type stepFact struct {
+	t, sync time.Time // ThoiDiemXuLy, ThoiDiemDongBo (zero = never)
+	kind    int
+}
+
+// supFact is one supplement request: asked, and supplied (zero = pending).
+type supFact struct{ req, recv time.Time }
+
+// facts are the portal's own values of one dossier: what it serves, read
+// without the printing mess, and the true value of a deliberately invalid
+// field. The official scores are computed from them.
+type facts struct {
+	id                string
+	u                 *unit
+	proc              *procedure
+	status            int
+	ch                int // KenhThucHien; 0 = null (direct)
+	received          bool
+	R, H, F, T, Ref   time.Time // received, due, processed, returned, refused (zero = not set)
+	dueServed         bool      // NgayHenTra is served
+	steps             [12]stepFact
+	nSteps            int // served steps
+	sups              [2]supFact
+	nSups             int
+	daDongBo          bool
+	digitized, reused bool
+	store, vneid      bool
+	paid              bool
+	feeData, feesZero bool // fee list served; all of its Gia are 0
+	resultLink        bool
+	rating            int
+}
+
+// generate fills d with dossier i and, when t (f) is not nil, its ground
+// truth (its portal facts). Everything comes from one PRNG stream seeded by
+// (Seed, i), consumed in a fixed order: changing the order changes the data
+// set.
+func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth, f *facts) {
 	r := g.seed(s.opts.Seed, i)
 	d.reset()
 	cal := s.cal
@@ -260,19 +326,45 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
 	if invalid == badNgayTiepNhan && (status == 1 || status == 3) {
 		status = 10
 	}
+	switch status {
+	case 2, 4, 5, 6:
+		if s.opts.To.Sub(U) > agedAfter {
+			switch x := r.IntN(100); {
+			case x < 64:
+				status = 10
+			case x < 85:
+				status = 9
+			}
+		}
+	}
+	uDraw := r.Float64()                       // which ward (weighted), in the era of the received date
+	lateRoll := r.IntN(100)                    // the late-sync ward's dossiers: < 85 synced late
+	stepLag := r.IntN(100) < 4 && status == 10 // returned on time, closed late in the software
+
+	// A dossier of the late-sync ward: every step reaches the national
+	// portal 2–5 days after it happened. The ward is guessed from the era
+	// of NgayCapNhat (confirmed once the unit is drawn).
+	lateSync := false
+	if s.opts.LateSyncUnit != "" && lateRoll < 85 {
+		e := s.rd.eraAt(midnight(U))
+		lateSync = e.wards[pickCumF(uDraw, e.cumW)].code == s.opts.LateSyncUnit
+	}
 
 	// The last event happened lag before NgayCapNhat; lag is also how late
 	// the last step reached the national portal.
 	var lag time.Duration
 	lastSynced := true
 	switch x := r.IntN(100); {
-	case x < 85:
+	case x < 94:
 		lag = sec(120 + r.IntN(4*3600-120))
-	case x < 95:
+	case x < 98:
 		lag = sec(86400 + r.IntN(4*86400))
 	default:
 		lag = sec(r.IntN(7200))
 		lastSynced = false
+	}
+	if lateSync {
+		lag, lastSynced = sec(2*86400+r.IntN(3*86400)), true
 	}
 	L := cal.workMomentBefore(r, U.Add(-lag))
 
@@ -301,6 +393,13 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
 	received := true
 	switch status {
 	case 10:
+		if stepLag {
+			// Result returned on time (set below, once the due date is
+			// known); processing closed in the software after the due date.
+			F = L
+			R = back(F, limit+1+r.IntN(3))
+			break
+		}
 		T = L
 		if r.IntN(100) < 70 {
 			F = back(T, 0)
@@ -371,12 +470,32 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
 	if district {
 		u = e.district
 	} else {
-		u = pickUnit(r, e)
+		k := pickCumF(uDraw, e.cumW)
+		for tries := 0; e.wards[k].code == darkUnit && darkMonth(B); tries++ {
+			if tries < 8 {
+				k = pickCumF(r.Float64(), e.cumW)
+			} else {
+				k = (k + 1) % len(e.wards)
+			}
+		}
+		u = e.wards[k]
+	}
+	lateSync = lateSync && u.code == s.opts.LateSyncUnit
+	if eCertifiedCopies[proc.national] && noECertWards[u.code] {
+		proc = s.rd.procByNat["2.000815"]
 	}
 	var H time.Time
 	if received {
 		limit = proc.limitOn(R)
 		H = cal.dueDate(R, limit)
+	}
+	if stepLag {
+		end := H
+		if F.Before(end) {
+			end = F
+		}
+		T = cal.workPoints(r, R, end, 1)[0]
+		stepLag = F.After(H)
 	}
 
 	// Identity, procedure, unit.
@@ -709,6 +828,8 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
 		evs[ne] = event{t: t, kind: kind}
 		ne++
 	}
+	var sups [2]supFact
+	nSups := 0
 	k := 0
 	switch status {
 	case 5:
@@ -771,6 +892,8 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
 					q = L // status 5: the pending request
 				}
 				addEv(q, evSupplement)
+				sups[j] = supFact{req: q, recv: qr}
+				nSups = j + 1
 				bs := boSung{yeuCau: fmtDate(r, q, false)}
 				if qr.IsZero() {
 					bs.tiepNhan = emptyish(r)
@@ -813,6 +936,7 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
 	syncState := r.IntN(100) // <88 synced, <96 not synced, <98 error, else object missing
 	stepsSynced := syncState < 88 || syncState >= 98
 	var lastSync time.Time
+	var syncs [12]time.Time
 	for a := range ne {
 		ev := evs[a]
 		st := s.step(r, u, proc, ch, ev, nth, status, tx)
@@ -824,9 +948,11 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
 			}
 		} else {
 			switch x := r.IntN(100); {
-			case x < 85:
+			case lateSync:
+				sync = ev.t.Add(sec(2*86400 + r.IntN(3*86400)))
+			case x < 97:
 				sync = ev.t.Add(sec(120 + r.IntN(4*3600-120)))
-			case x < 95:
+			case x < 99:
 				sync = ev.t.Add(sec(86400 + r.IntN(4*86400)))
 			}
 		}
@@ -837,6 +963,7 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
 			st.dongBo = ostr{k: null}
 		} else {
 			st.dongBo = fmtDate(r, sync, false)
+			syncs[a] = sync
 			if sync.After(lastSync) {
 				lastSync = sync
 			}
@@ -852,6 +979,15 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
 	default:
 		d.kQuaTrinh = absent
 		d.QuaTrinhXuLy = d.QuaTrinhXuLy[:0]
+	}
+	var withdrawn *time.Time
+	if d.kQuaTrinh == present {
+		for a := range ne {
+			if evs[a].kind == evWithdraw && withdrawn == nil {
+				w := evs[a].t
+				withdrawn = &w
+			}
+		}
 	}
 	switch {
 	case syncState < 88:
@@ -869,11 +1005,58 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth) {
 		d.DongBoDVCQG = dongBo{k: present, thoiDiem: fmtDate(r, at, false), maLoi: pick(r, syncErrors)}
 	}
 
+	if f != nil {
+		f.id, f.u, f.proc, f.status, f.ch = id, u, proc, status, ch
+		f.received, f.R, f.H, f.F, f.T, f.Ref = received, R, H, F, T, Ref
+		f.dueServed = tDue != nil
+		f.sups, f.nSups = sups, nSups
+		f.nSteps = 0
+		if d.kQuaTrinh == present {
+			for a := range ne {
+				f.steps[a] = stepFact{t: evs[a].t, sync: syncs[a], kind: evs[a].kind}
+			}
+			f.nSteps = ne
+		}
+		f.daDongBo = d.DongBoDVCQG.k == present && d.DongBoDVCQG.daDongBo == 1
+		f.digitized = d.HoSoCoThanhPhanSoHoa.k == present && d.HoSoCoThanhPhanSoHoa.v == 1
+		f.reused, f.store = false, false
+		for _, tl := range d.TaiLieuNop {
+			f.digitized = f.digitized || tl.soHoa == 1
+			f.reused = f.reused || tl.taiSuDung == 1 || tl.khoDMQG == 1 || tl.maKetQuaThayThe != ""
+			f.store = f.store || tl.khoDMQG == 1
+		}
+		f.vneid = d.TaiKhoanDuocXacThucVoiVNeID.k == present && d.TaiKhoanDuocXacThucVoiVNeID.v == 1
+		f.paid = d.DuocThanhToanTrucTuyen.k == present && (d.DuocThanhToanTrucTuyen.v == 1 || d.DuocThanhToanTrucTuyen.v == 2)
+		f.feeData = d.kLePhi == present && len(d.DanhSachLePhi) > 0
+		f.feesZero = f.feeData
+		for _, l := range d.DanhSachLePhi {
+			f.feesZero = f.feesZero && l.gia == 0
+		}
+		f.resultLink = false
+		if d.kGiayTo == present {
+			for _, gt := range d.DanhSachGiayToKetQua {
+				f.resultLink = f.resultLink || (gt.link.k == present && gt.link.v != "")
+			}
+		}
+		f.rating = 0
+		if d.DanhGiaHaiLong.k == present {
+			f.rating = d.DanhGiaHaiLong.v
+		}
+	}
 	if t == nil {
 		return
 	}
 	*t = Truth{ID: id, UpdatedAt: U, Status: status, Channel: ch, PII: pii,
-		Received: tRec, Submitted: tSub, Due: tDue, Finished: tFin, Returned: tRet}
+		Received: tRec, Submitted: tSub, Due: tDue, Finished: tFin, Returned: tRet,
+		Withdrawn: withdrawn, LateSync: lateSync, StepLag: stepLag}
+	for _, sp := range sups[:nSups] {
+		st := SupplementTruth{Requested: sp.req}
+		if !sp.recv.IsZero() {
+			rv := sp.recv
+			st.Received = &rv
+		}
+		t.Supplements = append(t.Supplements, st)
+	}
 	if invalid != "" {
 		t.Invalid = true
 		t.InvalidField = invalid

@@ -26,6 +26,7 @@ type unit struct {
 	validFrom time.Time
 	validTo   time.Time // inclusive last day; zero = open
 	mergedTo  string
+	district  string // GSO code of the district it belongs to ("" if none)
 	weight    int
 	staff     staffPool
 }
@@ -153,7 +154,7 @@ func loadRefData(seed int64) (*refData, error) {
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("units: bad date in %v", row)
 		}
-		u := &unit{code: row[0], name: row[1], typ: typ, validFrom: f, validTo: t, mergedTo: row[9]}
+		u := &unit{code: row[0], name: row[1], typ: typ, validFrom: f, validTo: t, mergedTo: row[9], district: row[3]}
 		for _, a := range agencies {
 			if a.gso == u.code && !a.validFrom.After(f) && (a.valTo.IsZero() || !a.valTo.Before(f)) {
 				u.agency = a.code

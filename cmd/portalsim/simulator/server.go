@@ -34,6 +34,9 @@ func (s *Simulator) routes() http.Handler {
 	mux.Handle("/api/v1/auth/token", allow(http.MethodPost, http.HandlerFunc(s.handleToken)))
 	mux.Handle("/api/v1/dossiers", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleDossiers))))
 	mux.Handle("/api/v1/procedures", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleProcedures))))
+	mux.Handle("/api/v1/petitions", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handlePetitions))))
+	mux.Handle("/api/v1/evaluation", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleEvaluation))))
+	mux.Handle("/api/v1/bcqg/received", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleBCQG))))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.URL.Path)
 	})
@@ -206,13 +209,16 @@ func (s *Simulator) parsePageQuery(r *http.Request) (pageQuery, string) {
 
 // pageRange turns a query into the index range [start, end) of the page and
 // the window's total.
-func (s *Simulator) pageRange(pq pageQuery) (start, end, total int) {
-	lo, hi := 0, s.n
+func (s *Simulator) pageRange(pq pageQuery) (start, end, total int) { return s.pageRangeN(pq, s.n) }
+
+// pageRangeN is pageRange for n records spread over [From, To).
+func (s *Simulator) pageRangeN(pq pageQuery, n int) (start, end, total int) {
+	lo, hi := 0, n
 	if !pq.from.IsZero() {
-		lo = s.firstIndexAt(pq.from)
+		lo = s.firstAt(pq.from, n)
 	}
 	if !pq.to.IsZero() {
-		hi = s.firstIndexAt(pq.to)
+		hi = s.firstAt(pq.to, n)
 	}
 	if hi < lo {
 		hi = lo
@@ -255,15 +261,8 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	pw := pageWriters.Get().(*pageWriter)
 	defer pageWriters.Put(pw)
 	pw.bw.Reset(w)
-	h := append(pw.hdr[:0], `{"error_code":"0","message":"","page":`...)
-	h = strconv.AppendInt(h, int64(pq.page), 10)
-	h = append(h, `,"page_size":`...)
-	h = strconv.AppendInt(h, int64(pq.pageSize), 10)
-	h = append(h, `,"total":`...)
-	h = strconv.AppendInt(h, int64(total), 10)
-	h = append(h, `,"data":[`...)
-	pw.hdr = h
-	if _, err := pw.bw.Write(h); err != nil {
+	pw.hdr = appendPageHeader(pw.hdr[:0], pq, total)
+	if _, err := pw.bw.Write(pw.hdr); err != nil {
 		return
 	}
 	for i := start; i < end; i++ {
@@ -271,7 +270,7 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 		if i > start {
 			pw.e.b = append(pw.e.b, ',')
 		}
-		s.generate(&pw.g, i, &pw.d, nil)
+		s.generate(&pw.g, i, &pw.d, nil, nil)
 		pw.e.dossier(&pw.d)
 		if _, err := pw.bw.Write(pw.e.b); err != nil {
 			return // client went away
@@ -280,4 +279,15 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	_, _ = pw.bw.WriteString("]}\n")
 	_ = pw.bw.Flush()
 	pw.bw.Reset(nil)
+}
+
+// appendPageHeader appends the envelope of a page up to the opening of data.
+func appendPageHeader(h []byte, pq pageQuery, total int) []byte {
+	h = append(h, `{"error_code":"0","message":"","page":`...)
+	h = strconv.AppendInt(h, int64(pq.page), 10)
+	h = append(h, `,"page_size":`...)
+	h = strconv.AppendInt(h, int64(pq.pageSize), 10)
+	h = append(h, `,"total":`...)
+	h = strconv.AppendInt(h, int64(total), 10)
+	return append(h, `,"data":[`...)
 }

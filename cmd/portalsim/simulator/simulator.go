@@ -48,6 +48,13 @@ type Options struct {
 	PageSizeMax        int              // largest page_size accepted (default 1000)
 	TokenTTL           time.Duration    // token lifetime (default 1h)
 	Now                func() time.Time // clock for token expiry (default time.Now)
+	// Petitions is the number of petitions (PAKN) updated in [From, To),
+	// spread like the dossiers: 0 means Dossiers/25, a negative value none.
+	Petitions int
+	// LateSyncUnit is the GSO code of a ward whose dossiers mostly have their
+	// steps synced to the national portal 2–5 days late ("" = none): the
+	// scenario behind a low DOSSIER_SYNC with a known cause.
+	LateSyncUnit string
 }
 
 // DefaultOptions are the portalsim command's defaults: seed 1, 5000
@@ -95,6 +102,23 @@ type Truth struct {
 	Due       *time.Time // NgayHenTra (nil when missing)
 	Finished  *time.Time // NgayKetThucXuLy
 	Returned  *time.Time // NgayTra
+	// Withdrawn is the time of the first withdrawal step as served (nil when
+	// there is none or QuaTrinhXuLy is not served).
+	Withdrawn *time.Time
+	// Supplements are the supplement requests (DanhSachHoSoBoSung).
+	Supplements []SupplementTruth
+	// LateSync: the steps of this dossier were synced 2–5 days late because
+	// its ward is Options.LateSyncUnit.
+	LateSync bool
+	// StepLag: processing ended (NgayKetThucXuLy) after NgayHenTra although
+	// the result was returned (NgayTra) on time.
+	StepLag bool
+}
+
+// SupplementTruth is one supplement request of a dossier.
+type SupplementTruth struct {
+	Requested time.Time
+	Received  *time.Time // NgayTiepNhanBoSung; nil while pending
 }
 
 // Simulator serves generated portal data. It is safe for concurrent use.
@@ -103,6 +127,7 @@ type Simulator struct {
 	base    int64 // From, Unix seconds
 	span    int64 // seconds in [From, To)
 	n       int
+	nPet    int // number of petitions
 	rd      *refData
 	cal     calendar
 	wardP   weighted[*procedure]
@@ -113,6 +138,8 @@ type Simulator struct {
 	tokens map[string]time.Time // token → expiry
 
 	requests atomic.Int64
+
+	periods periodCache // official scores, per period
 }
 
 type weighted[T any] struct {
@@ -162,13 +189,36 @@ func New(opts Options) (*Simulator, error) {
 	if int64(opts.Dossiers) > span {
 		return nil, fmt.Errorf("simulator: %d dossiers do not fit in %d seconds: NgayCapNhat must be unique per second", opts.Dossiers, span)
 	}
+	nPet := opts.Petitions
+	switch {
+	case nPet == 0:
+		nPet = opts.Dossiers / 25
+	case nPet < 0:
+		nPet = 0
+	}
+	if int64(nPet) > span {
+		return nil, fmt.Errorf("simulator: %d petitions do not fit in %d seconds: NgayCapNhat must be unique per second", nPet, span)
+	}
 	rd, err := loadRefData(opts.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("simulator: reference data: %w", err)
 	}
-	s := &Simulator{opts: opts, base: base, span: span, n: opts.Dossiers, rd: rd,
+	if opts.LateSyncUnit != "" {
+		ok := false
+		for _, u := range rd.units {
+			ok = ok || (u.code == opts.LateSyncUnit && u.typ != "thi_xa")
+		}
+		if !ok {
+			return nil, fmt.Errorf("simulator: LateSyncUnit %q is not a ward or commune of the reference data", opts.LateSyncUnit)
+		}
+	}
+	if len(rd.procs) > 64 {
+		return nil, errors.New("simulator: at most 64 procedures")
+	}
+	s := &Simulator{opts: opts, base: base, span: span, n: opts.Dossiers, nPet: nPet, rd: rd,
 		cal: calendar{holidays: rd.holidays}, tokens: map[string]time.Time{}}
-	for _, p := range rd.procs {
+	for k, p := range rd.procs {
+		p.idx = k
 		p.prepare()
 		if p.ward {
 			s.wardP.add(p, p.weight)
@@ -201,20 +251,25 @@ func (s *Simulator) Truth(i int) Truth {
 	var g genState
 	var d dossier
 	var t Truth
-	s.generate(&g, i, &d, &t)
+	s.generate(&g, i, &d, &t, nil)
 	return t
 }
 
 // updatedAt is NgayCapNhat of dossier i.
-func (s *Simulator) updatedAt(i int) time.Time {
+func (s *Simulator) updatedAt(i int) time.Time { return s.timeAt(i, s.n) }
+
+// timeAt is NgayCapNhat of record i of n spread over [From, To).
+func (s *Simulator) timeAt(i, n int) time.Time {
 	hi, lo := bits.Mul64(uint64(i), uint64(s.span))
-	q, _ := bits.Div64(hi, lo, uint64(s.n))
+	q, _ := bits.Div64(hi, lo, uint64(n))
 	return time.Unix(s.base+int64(q), 0).In(Location)
 }
 
 // firstIndexAt is the smallest i with NgayCapNhat(i) ≥ t (N when none):
 // floor(i·S/N) ≥ a ⟺ i·S ≥ a·N ⟺ i ≥ ceil(a·N/S).
-func (s *Simulator) firstIndexAt(t time.Time) int {
+func (s *Simulator) firstIndexAt(t time.Time) int { return s.firstAt(t, s.n) }
+
+func (s *Simulator) firstAt(t time.Time, n int) int {
 	a := t.Unix() - s.base
 	if t.Nanosecond() > 0 {
 		a++ // NgayCapNhat has whole seconds
@@ -223,9 +278,9 @@ func (s *Simulator) firstIndexAt(t time.Time) int {
 		return 0
 	}
 	if a >= s.span {
-		return s.n
+		return n
 	}
-	hi, lo := bits.Mul64(uint64(a), uint64(s.n))
+	hi, lo := bits.Mul64(uint64(a), uint64(n))
 	q, rem := bits.Div64(hi, lo, uint64(s.span))
 	if rem > 0 {
 		q++
@@ -233,9 +288,12 @@ func (s *Simulator) firstIndexAt(t time.Time) int {
 	return int(q)
 }
 
-// indexRange maps the window [from, to) to the half-open index range [lo, hi).
-func (s *Simulator) indexRange(from, to time.Time) (lo, hi int) {
-	lo, hi = s.firstIndexAt(from), s.firstIndexAt(to)
+// indexRange maps the window [from, to) to the half-open index range [lo, hi)
+// of the dossiers.
+func (s *Simulator) indexRange(from, to time.Time) (lo, hi int) { return s.rangeOf(from, to, s.n) }
+
+func (s *Simulator) rangeOf(from, to time.Time, n int) (lo, hi int) {
+	lo, hi = s.firstAt(from, n), s.firstAt(to, n)
 	if hi < lo {
 		hi = lo
 	}

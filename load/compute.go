@@ -1,0 +1,379 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/dvcindex/dvcindex/transform"
+	"github.com/dvcindex/dvcindex/transform/indicators"
+)
+
+// IndicatorSettings are the rules of indicators-766.md that are ours to set
+// (docs/indicators.md). Zero values take the defaults.
+type IndicatorSettings struct {
+	ZeroDenominator      string        // zero | award_max | exclude
+	ProvinceMetrics      string        // inherit | award_max | exclude
+	SyncDeadline         time.Duration // a step must reach the national portal within it (24h)
+	PetitionDeadlineDays int           // HanXuLy default, working days (15)
+}
+
+func (s *IndicatorSettings) setDefaults() {
+	if s.ZeroDenominator == "" {
+		s.ZeroDenominator = "zero"
+	}
+	if s.ProvinceMetrics == "" {
+		s.ProvinceMetrics = "inherit"
+	}
+	if s.SyncDeadline == 0 {
+		s.SyncDeadline = 24 * time.Hour
+	}
+	if s.PetitionDeadlineDays == 0 {
+		s.PetitionDeadlineDays = 15
+	}
+}
+
+// ComputeRequest is one compute of one period.
+type ComputeRequest struct {
+	Period   transform.Period
+	Units    *transform.Units
+	Only     []string // unit codes to (re)compute; empty: every unit of the period
+	Settings IndicatorSettings
+}
+
+// ComputeResult summarises a compute.
+type ComputeResult struct {
+	ComputeID string
+	Units     []transform.ScopeUnit
+	Dossiers  uint64 // dossiers received in the period
+	Metrics   uint64 // metric rows written
+	Findings  uint64 // finding rows written
+}
+
+const (
+	insertComputeUnitsSQL = `INSERT INTO {db}.compute_units (compute_id, period, unit_code, unit_name, level, parent_code, province_code)`
+	insertUnitMapSQL      = `INSERT INTO {db}.unit_map (compute_id, src_code, unit_code, level, own)`
+	insertCalendarSQL     = `INSERT INTO {db}.work_calendar (day, is_working, work_index, holiday, version)`
+
+	// metricWrapperSQL turns a metric's (unit_code, numerator, denominator)
+	// into stored rows for every unit of the compute, applying the score
+	// expression and the empty-denominator rule. %[1]s is the metric's
+	// SELECT, %[2]s its score expression of ratio; both come from the
+	// embedded definitions, never from input.
+	metricWrapperSQL = `INSERT INTO {db}.indicator_metrics (period, unit_code, indicator, metric, numerator, denominator,
+ratio, score, max_score, points_lost, scope, no_data, formula_version, computed_at, compute_id, version)
+SELECT @period, unit_code, @indicator, @metric, numerator, denominator, ratio, score, max_score,
+       max_score - score, @scope, no_data, @formula_version, now(), @compute_id, @version
+FROM
+(
+    SELECT unit_code, numerator, denominator,
+           denominator > 0 AS has_data,
+           if(has_data, numerator / denominator, 0.) AS ratio,
+           toUInt8(NOT has_data) AS no_data,
+           toFloat64(if(has_data, greatest(0., %[2]s), @empty_score)) AS score,
+           toFloat64(if(has_data, @max, @empty_max)) AS max_score
+    FROM
+    (
+        SELECT unit_code FROM {db}.compute_units
+        WHERE compute_id = @compute_id AND has(@units, unit_code) AND (@province_only = 0 OR level = 'province')
+    )
+    ANY LEFT JOIN
+    (
+        SELECT unit_code, toFloat64(numerator) AS numerator, toFloat64(denominator) AS denominator
+        FROM (%[1]s)
+    ) USING unit_code
+)`
+
+	// inheritSQL gives the other units a province-level metric's values.
+	inheritSQL = `INSERT INTO {db}.indicator_metrics (period, unit_code, indicator, metric, numerator, denominator,
+ratio, score, max_score, points_lost, scope, no_data, formula_version, computed_at, compute_id, version)
+SELECT @period, u.unit_code, indicator, metric, numerator, denominator, ratio,
+       multiIf(@province_metrics = 'award_max', @max, @province_metrics = 'exclude', 0., score) AS s,
+       multiIf(@province_metrics = 'exclude', 0., @max) AS m,
+       m - s, 'province', no_data, formula_version, now(), @compute_id, @version
+FROM
+(
+    SELECT unit_code FROM {db}.compute_units
+    WHERE compute_id = @compute_id AND has(@units, unit_code) AND level != 'province'
+) AS u
+CROSS JOIN
+(
+    SELECT indicator, metric, numerator, denominator, ratio, score, no_data, formula_version
+    FROM {db}.indicator_metrics
+    WHERE compute_id = @compute_id AND metric = @metric AND unit_code = @province_code
+)`
+
+	groupScoresSQL = `INSERT INTO {db}.indicator_scores (period, unit_code, indicator, score, max_score, formula_version,
+computed_at, compute_id, version)
+SELECT @period, unit_code, indicator,
+       if(indicator = 'payment', least(10., sum(score)), sum(score)),
+       if(indicator = 'payment', least(10., sum(max_score)), sum(max_score)),
+       @formula_version, now(), @compute_id, @version
+FROM {db}.indicator_metrics
+WHERE compute_id = @compute_id
+GROUP BY unit_code, indicator`
+
+	totalScoresSQL = `INSERT INTO {db}.indicator_scores (period, unit_code, indicator, score, max_score, formula_version,
+computed_at, compute_id, version)
+SELECT @period, unit_code, 'total', sum(score), sum(max_score), @formula_version, now(), @compute_id, @version
+FROM {db}.indicator_scores
+WHERE compute_id = @compute_id AND indicator != 'total'
+GROUP BY unit_code`
+
+	oldComputesSQL = `SELECT DISTINCT compute_id FROM {db}.compute_units WHERE period = @period AND compute_id != @compute_id`
+)
+
+// scratchTables are partitioned by compute_id and dropped when a newer
+// compute of the same period has finished.
+var scratchTables = []string{"compute_units", "unit_map", "period_dossiers"}
+
+// RefreshCalendar writes the working-day calendar the indicator SQL reads:
+// every day from 2000-01-01 to 2040-12-31 with whether it is a working day
+// and its work_index, the number of working days strictly before it (a
+// running count ClickHouse 18.16 cannot compute without window functions).
+func (s *Store) RefreshCalendar(ctx context.Context, cal *transform.Calendar) error {
+	loc := transform.HoChiMinh()
+	start := time.Date(2000, 1, 1, 0, 0, 0, 0, loc)
+	end := time.Date(2041, 1, 1, 0, 0, 0, 0, loc)
+	type day struct {
+		d       time.Time
+		working bool
+		index   uint32
+	}
+	var days []day
+	var index uint32
+	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
+		w := cal.IsWorkingDay(d)
+		days = append(days, day{d, w, index})
+		if w {
+			index++
+		}
+	}
+	v := uint64(time.Now().UnixNano())
+	err := s.insertRows(ctx, s.opts.Logger, insertCalendarSQL, len(days), func(i int) []any {
+		name, _ := cal.Holiday(days[i].d)
+		return []any{civil(days[i].d), b2u(days[i].working), days[i].index, name, v}
+	})
+	if err != nil {
+		return fmt.Errorf("load work_calendar: %w", err)
+	}
+	return nil
+}
+
+// Compute recomputes every metric, group score and finding of one period
+// inside ClickHouse. Rows are written under a new version; the views show
+// only the latest compute of each (period, unit), so recomputing replaces a
+// period's rows and never adds a second set.
+func (s *Store) Compute(ctx context.Context, req ComputeRequest) (ComputeResult, error) {
+	req.Settings.setDefaults()
+	p := req.Period
+	units, links := req.Units.Scopes(p.LastDay())
+	computeID := fmt.Sprintf("%s-%d", p.Code, time.Now().UnixNano())
+	version := uint64(time.Now().UnixNano())
+	res := ComputeResult{ComputeID: computeID, Units: units}
+
+	province := ""
+	all := make([]string, 0, len(units))
+	for _, u := range units {
+		all = append(all, u.Code)
+		if u.Level == transform.LevelProvince {
+			province = u.Code
+		}
+	}
+	selected := all
+	if len(req.Only) > 0 {
+		known := map[string]bool{}
+		for _, c := range all {
+			known[c] = true
+		}
+		selected = []string{province} // province-level values are inherited from it
+		for _, c := range req.Only {
+			if !known[c] {
+				return res, fmt.Errorf("compute %s: unit %q does not exist in this period (units: %s)", p.Code, c, strings.Join(all, ", "))
+			}
+			if c != province {
+				selected = append(selected, c)
+			}
+		}
+	}
+	if province == "" {
+		return res, fmt.Errorf("compute %s: no province is valid on %s", p.Code, p.LastDay().Format("2006-01-02"))
+	}
+
+	err := s.insertRows(ctx, s.opts.Logger, insertComputeUnitsSQL, len(units), func(i int) []any {
+		u := units[i]
+		return []any{computeID, p.Code, u.Code, u.Name, u.Level, u.ParentCode, u.ProvinceCode}
+	})
+	if err != nil {
+		return res, fmt.Errorf("compute %s: write units: %w", p.Code, err)
+	}
+	err = s.insertRows(ctx, s.opts.Logger, insertUnitMapSQL, len(links), func(i int) []any {
+		l := links[i]
+		return []any{computeID, l.Src, l.Unit, l.Level, b2u(l.Own)}
+	})
+	if err != nil {
+		return res, fmt.Errorf("compute %s: write unit map: %w", p.Code, err)
+	}
+
+	params := []any{
+		clickhouse.Named("compute_id", computeID),
+		clickhouse.Named("period", p.Code),
+		clickhouse.Named("version", version),
+		clickhouse.Named("formula_version", indicators.FormulaVersion),
+		clickhouse.Named("from_ts", p.Start.Unix()),
+		clickhouse.Named("to_ts", p.End.Unix()),
+		clickhouse.Named("end_ts", p.End.Unix()-1),
+		clickhouse.Named("from_day", p.Start.Format("2006-01-02")),
+		clickhouse.Named("to_day", p.End.Format("2006-01-02")),
+		clickhouse.Named("previous_year", p.PreviousYear().Code),
+		clickhouse.Named("fallback_divisor", p.FallbackDivisor()),
+		clickhouse.Named("sync_deadline_s", int64(req.Settings.SyncDeadline/time.Second)),
+		clickhouse.Named("petition_deadline_days", req.Settings.PetitionDeadlineDays),
+		clickhouse.Named("province_code", province),
+		clickhouse.Named("province_metrics", req.Settings.ProvinceMetrics),
+		clickhouse.Named("units", selected),
+	}
+
+	build, err := indicators.PeriodDossiers()
+	if err != nil {
+		return res, err
+	}
+	if err := s.execNamed(ctx, build.SQL, params); err != nil {
+		return res, fmt.Errorf("compute %s: build period_dossiers: %w", p.Code, err)
+	}
+	if res.Dossiers, err = s.countNamed(ctx, `SELECT count() FROM {db}.period_dossiers WHERE compute_id = @compute_id AND own = 1`, params); err != nil {
+		return res, err
+	}
+
+	metrics, err := indicators.Metrics()
+	if err != nil {
+		return res, err
+	}
+	for _, m := range metrics {
+		emptyScore, emptyMax := m.Max, m.Max
+		switch m.OnEmpty {
+		case "zero":
+			emptyScore = 0
+		case "rule":
+			switch req.Settings.ZeroDenominator {
+			case "award_max":
+			case "exclude":
+				emptyScore, emptyMax = 0, 0
+			default:
+				emptyScore = 0
+			}
+		}
+		provinceOnly := 0
+		if m.Scope == "province" {
+			provinceOnly = 1
+		}
+		mp := append(append([]any{}, params...),
+			clickhouse.Named("indicator", m.Indicator),
+			clickhouse.Named("metric", m.Code),
+			clickhouse.Named("scope", m.Scope),
+			clickhouse.Named("max", m.Max),
+			clickhouse.Named("empty_score", emptyScore),
+			clickhouse.Named("empty_max", emptyMax),
+			clickhouse.Named("province_only", provinceOnly),
+		)
+		stmt := fmt.Sprintf(metricWrapperSQL, m.SQL, m.Score)
+		if err := s.execNamed(ctx, stmt, mp); err != nil {
+			return res, fmt.Errorf("compute %s: metric %s (%s): %w", p.Code, m.Code, m.File, err)
+		}
+		if m.Scope == "province" {
+			if err := s.execNamed(ctx, inheritSQL, mp); err != nil {
+				return res, fmt.Errorf("compute %s: inherit metric %s: %w", p.Code, m.Code, err)
+			}
+		}
+	}
+	for _, stmt := range []string{groupScoresSQL, totalScoresSQL} {
+		if err := s.execNamed(ctx, stmt, params); err != nil {
+			return res, fmt.Errorf("compute %s: group scores: %w", p.Code, err)
+		}
+	}
+	findings, err := indicators.Findings()
+	if err != nil {
+		return res, err
+	}
+	for _, f := range findings {
+		for i, stmt := range SplitStatements(f.SQL) {
+			if err := s.execNamed(ctx, stmt, params); err != nil {
+				return res, fmt.Errorf("compute %s: findings %s statement %d: %w", p.Code, f.Name, i+1, err)
+			}
+		}
+	}
+	if res.Metrics, err = s.countNamed(ctx, `SELECT count() FROM {db}.indicator_metrics WHERE compute_id = @compute_id`, params); err != nil {
+		return res, err
+	}
+	if res.Findings, err = s.countNamed(ctx, `SELECT count() FROM {db}.dossier_findings WHERE compute_id = @compute_id`, params); err != nil {
+		return res, err
+	}
+	if err := s.dropOldComputes(ctx, params); err != nil {
+		// The results are written; stale scratch rows only cost disk.
+		s.opts.Logger.Warn().Err(err).Str("period", p.Code).Msg("could not drop the scratch rows of older computes")
+	}
+	return res, nil
+}
+
+func (s *Store) dropOldComputes(ctx context.Context, params []any) error {
+	rows, err := s.conn.Query(ctx, s.SQL(oldComputesSQL), params...)
+	if err != nil {
+		return err
+	}
+	var old []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		old = append(old, id)
+	}
+	rows.Close()
+	for _, id := range old {
+		for _, t := range scratchTables {
+			// A partition value is a literal in DROP PARTITION; compute ids
+			// are ours (period code and a number), checked here anyway.
+			if strings.ContainsAny(id, "'\\") {
+				return fmt.Errorf("unexpected compute id %q", id)
+			}
+			if err := s.Exec(ctx, fmt.Sprintf("ALTER TABLE {db}.%s DROP PARTITION '%s'", t, id)); err != nil {
+				return fmt.Errorf("drop %s partition %s: %w", t, id, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Store) execNamed(ctx context.Context, stmt string, params []any) error {
+	start := time.Now()
+	err := s.conn.Exec(ctx, s.SQL(stmt), params...)
+	s.opts.Logger.Debug().Dur("took", time.Since(start)).Str("statement", firstLine(stmt)).Msg("indicator statement")
+	return err
+}
+
+func firstLine(stmt string) string {
+	for _, l := range strings.Split(stmt, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "--") {
+			return l
+		}
+	}
+	return ""
+}
+
+func (s *Store) countNamed(ctx context.Context, q string, params []any) (uint64, error) {
+	var n uint64
+	if err := s.conn.QueryRow(ctx, s.SQL(q), params...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("%s: %w", strings.SplitN(q, "\n", 2)[0], err)
+	}
+	return n, nil
+}
+
+// SplitStatements splits SQL text into statements on ';' at line ends,
+// dropping comment-only lines.
+func SplitStatements(sql string) []string {
+	return Migration{SQL: sql}.Statements()
+}

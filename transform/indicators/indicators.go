@@ -1,0 +1,233 @@
+// Package indicators holds the definitions of the 766 indicators as SQL, one
+// file per metric (metrics/*.sql) and per group of findings (findings/*.sql),
+// each opening with the line of docs/spec/indicators-766.md it implements.
+// The SQL runs inside ClickHouse (load.Store runs it); this package only
+// parses and validates the definitions, so it has no network and no database.
+//
+// A metric file is a header of "-- key: value" lines, then one SELECT
+// returning (unit_code, numerator, denominator) for the units of a compute.
+// Header keys:
+//
+//	metric     the portal's metric code (DOSSIER_SYNC, …)
+//	indicator  transparency | progress | online | payment | digitization | satisfaction
+//	max        the metric's maximum score
+//	scope      unit (computed per unit) | province (computed for the province;
+//	           other units follow indicators.province_metrics)
+//	score      the score as an SQL expression of `ratio` (default: least(max, max * ratio))
+//	on_empty   rule (indicators.zero_denominator) | max | zero: the score when the denominator is 0
+//	spec       the line of the specification it implements
+package indicators
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed period_dossiers.sql metrics/*.sql findings/*.sql
+var files embed.FS
+
+// FormulaVersion is stored with every result; change it with the rules.
+const FormulaVersion = "qd766-v1"
+
+// Groups in report order, with their maxima (indicators-766.md).
+var Groups = []struct {
+	Code string
+	Max  float64
+	Name string // Vietnamese label
+}{
+	{"transparency", 18, "Công khai, minh bạch"},
+	{"progress", 20, "Tiến độ giải quyết"},
+	{"online", 12, "Dịch vụ công trực tuyến"},
+	{"payment", 10, "Thanh toán trực tuyến"},
+	{"digitization", 22, "Số hóa hồ sơ"},
+	{"satisfaction", 18, "Mức độ hài lòng"},
+}
+
+// GroupCap returns the cap of a group's score (the payment fit caps its sum
+// of components at 10) and whether it has one.
+func GroupCap(indicator string) (float64, bool) {
+	if indicator == "payment" {
+		return 10, true
+	}
+	return 0, false
+}
+
+// Metric is one metric definition.
+type Metric struct {
+	Code      string
+	Indicator string
+	Max       float64
+	Scope     string // "unit" or "province"
+	Score     string // SQL expression of ratio, with max substituted
+	OnEmpty   string // "rule", "max" or "zero"
+	Spec      string
+	File      string
+	SQL       string // the SELECT (unit_code, numerator, denominator)
+}
+
+// Script is an SQL statement run as is (the period builder, findings).
+type Script struct {
+	Name string
+	Spec string
+	SQL  string
+}
+
+var (
+	codeRe  = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+	keyRe   = regexp.MustCompile(`^[a-z_]+$`)
+	scoreRe = regexp.MustCompile(`^[a-z0-9_ .,*/()+-]+$`)
+)
+
+// Metrics returns every metric definition, in group order then file order.
+func Metrics() ([]Metric, error) {
+	names, err := fs.Glob(files, "metrics/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []Metric
+	seen := map[string]bool{}
+	for _, name := range names {
+		body, err := files.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		m, err := parseMetric(name, string(body))
+		if err != nil {
+			return nil, err
+		}
+		if seen[m.Code] {
+			return nil, fmt.Errorf("%s: metric %s defined twice", name, m.Code)
+		}
+		seen[m.Code] = true
+		out = append(out, m)
+	}
+	order := map[string]int{}
+	for i, g := range Groups {
+		order[g.Code] = i
+	}
+	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Indicator] < order[out[j].Indicator] })
+	return out, nil
+}
+
+func parseMetric(name, body string) (Metric, error) {
+	hdr, sql := splitHeader(body)
+	m := Metric{File: name, SQL: sql, Scope: "unit", OnEmpty: "rule", Score: "least(max, max * ratio)"}
+	for k, v := range hdr {
+		switch k {
+		case "metric":
+			m.Code = v
+		case "indicator":
+			m.Indicator = v
+		case "max":
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 {
+				return m, fmt.Errorf("%s: max %q is not a number ≥ 0", name, v)
+			}
+			m.Max = f
+		case "scope":
+			m.Scope = v
+		case "score":
+			m.Score = v
+		case "on_empty":
+			m.OnEmpty = v
+		case "spec":
+			m.Spec = v
+		default:
+			return m, fmt.Errorf("%s: unknown header key %q", name, k)
+		}
+	}
+	switch {
+	case !codeRe.MatchString(m.Code):
+		return m, fmt.Errorf("%s: metric code %q", name, m.Code)
+	case !validIndicator(m.Indicator):
+		return m, fmt.Errorf("%s: indicator %q", name, m.Indicator)
+	case m.Scope != "unit" && m.Scope != "province":
+		return m, fmt.Errorf("%s: scope %q", name, m.Scope)
+	case m.OnEmpty != "rule" && m.OnEmpty != "max" && m.OnEmpty != "zero":
+		return m, fmt.Errorf("%s: on_empty %q", name, m.OnEmpty)
+	case !scoreRe.MatchString(m.Score):
+		return m, fmt.Errorf("%s: score expression %q has characters outside [a-z0-9_ .,*/()+-]", name, m.Score)
+	case m.Spec == "":
+		return m, fmt.Errorf("%s: no spec line", name)
+	case !strings.Contains(strings.ToUpper(sql), "SELECT"):
+		return m, fmt.Errorf("%s: no SELECT", name)
+	}
+	// The score expression is trusted text from this package; the maximum
+	// is substituted as a number so the expression stays self-contained.
+	m.Score = strings.ReplaceAll(m.Score, "max", strconv.FormatFloat(m.Max, 'f', -1, 64))
+	return m, nil
+}
+
+func validIndicator(s string) bool {
+	for _, g := range Groups {
+		if g.Code == s {
+			return true
+		}
+	}
+	return false
+}
+
+// splitHeader separates the leading "-- key: value" lines from the rest.
+func splitHeader(body string) (map[string]string, string) {
+	hdr := map[string]string{}
+	sc := bufio.NewScanner(strings.NewReader(body))
+	var rest strings.Builder
+	inHeader := true
+	for sc.Scan() {
+		line := sc.Text()
+		if inHeader {
+			t := strings.TrimSpace(line)
+			if strings.HasPrefix(t, "--") {
+				kv := strings.TrimSpace(strings.TrimPrefix(t, "--"))
+				if k, v, ok := strings.Cut(kv, ":"); ok && keyRe.MatchString(k) {
+					hdr[strings.TrimSpace(k)] = strings.TrimSpace(v)
+				}
+				continue
+			}
+			if t == "" {
+				continue
+			}
+			inHeader = false
+		}
+		rest.WriteString(line)
+		rest.WriteByte('\n')
+	}
+	return hdr, strings.TrimSpace(rest.String())
+}
+
+// PeriodDossiers returns the statement that builds period_dossiers.
+func PeriodDossiers() (Script, error) { return script("period_dossiers.sql") }
+
+// Findings returns the statements that write dossier_findings.
+func Findings() ([]Script, error) {
+	names, err := fs.Glob(files, "findings/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	out := make([]Script, 0, len(names))
+	for _, n := range names {
+		s, err := script(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func script(name string) (Script, error) {
+	body, err := files.ReadFile(name)
+	if err != nil {
+		return Script{}, err
+	}
+	hdr, _ := splitHeader(string(body))
+	return Script{Name: name, Spec: hdr["spec"], SQL: string(body)}, nil
+}

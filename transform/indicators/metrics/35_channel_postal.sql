@@ -1,0 +1,10 @@
+-- metric: CHANNEL_POSTAL
+-- indicator: online
+-- max: 0
+-- score: 0
+-- on_empty: zero
+-- spec: Informational metrics (max 0, shown in the breakdown): share of dossiers received by post. (indicators-766.md §3)
+SELECT unit_code, toFloat64(countIf(channel = 'postal')) AS numerator, toFloat64(count()) AS denominator
+FROM {db}.period_dossiers
+WHERE compute_id = @compute_id
+GROUP BY unit_code

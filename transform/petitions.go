@@ -1,0 +1,104 @@
+package transform
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Petition is one normalized petition (PAKN, portal-api.md §2).
+type Petition struct {
+	PetitionID string // MaPAKN
+	DossierID  string // MaHoSo of the related dossier, "" if none
+	UnitCode   string
+	UnitName   string
+	ReceivedAt *time.Time // NgayTiepNhan
+	DeadlineAt *time.Time // HanXuLy; nil: the default deadline applies
+	HandledAt  *time.Time // NgayXuLyXong
+	Rating     uint8      // DanhGia: 1 satisfied, 2 dissatisfied, 0 none
+	UpdatedAt  time.Time  // NgayCapNhat
+	Source     string
+}
+
+// PetitionParser normalizes petitions. Immutable; safe for concurrent use.
+type PetitionParser struct {
+	units *Units
+	loc   *time.Location
+}
+
+// NewPetitionParser returns a parser resolving units with units.
+func NewPetitionParser(units *Units) *PetitionParser {
+	return &PetitionParser{units: units, loc: HoChiMinh()}
+}
+
+// Petition normalizes one record. Required: MaPAKN, NgayCapNhat, a unit that
+// resolves on the received date; dates must parse. Errors are *RecordError.
+func (pp *PetitionParser) Petition(raw []byte) (Petition, error) {
+	var r struct {
+		MaPAKN, MaHoSo, MaDonViHanhChinh, DonViXuLy json.RawMessage
+		NgayTiepNhan, HanXuLy, NgayXuLyXong         json.RawMessage
+		DanhGia, NgayCapNhat                        json.RawMessage
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return Petition{}, &RecordError{Kind: "petition", Field: "(record)", Reason: "not a JSON object: " + err.Error(), Err: ErrMalformed}
+	}
+	key, _ := flexString(r.MaPAKN)
+	fail := func(field string, v json.RawMessage, reason string, sentinel error) (Petition, error) {
+		s, _ := flexString(v)
+		return Petition{}, &RecordError{Kind: "petition", Key: key, Field: field, Value: clipValue(s), Reason: reason, Err: sentinel}
+	}
+	if key == "" {
+		return fail("MaPAKN", r.MaPAKN, "required, missing or empty; expected the petition id", ErrMissingField)
+	}
+	p := Petition{PetitionID: cleanText(key), Source: "petitions"}
+	p.DossierID, _ = flexString(r.MaHoSo)
+	p.DossierID = cleanText(p.DossierID)
+	var err error
+	dates := []struct {
+		field string
+		v     json.RawMessage
+		dst   **time.Time
+	}{{"NgayTiepNhan", r.NgayTiepNhan, &p.ReceivedAt}, {"HanXuLy", r.HanXuLy, &p.DeadlineAt}, {"NgayXuLyXong", r.NgayXuLyXong, &p.HandledAt}}
+	for _, d := range dates {
+		s, _ := flexString(d.v)
+		if *d.dst, err = ParseDate(s, pp.loc); err != nil {
+			return fail(d.field, d.v, err.Error(), ErrBadDate)
+		}
+	}
+	s, _ := flexString(r.NgayCapNhat)
+	upd, err := ParseDate(s, pp.loc)
+	if err != nil {
+		return fail("NgayCapNhat", r.NgayCapNhat, err.Error(), ErrBadDate)
+	}
+	if upd == nil {
+		return fail("NgayCapNhat", r.NgayCapNhat, "required: the incremental cursor", ErrMissingField)
+	}
+	p.UpdatedAt = *upd
+	on := p.UpdatedAt
+	if p.ReceivedAt != nil {
+		on = *p.ReceivedAt
+	}
+	gso, _ := flexString(r.MaDonViHanhChinh)
+	name, _ := flexString(r.DonViXuLy)
+	u, err := pp.units.Resolve(gso, "", name, on)
+	if err != nil {
+		field, value := FieldUnitName, r.DonViXuLy
+		if gso != "" {
+			field, value = FieldUnitCode, r.MaDonViHanhChinh
+		}
+		return fail(field, value, err.Error(), ErrUnknownUnit)
+	}
+	p.UnitCode, p.UnitName = u.Code, u.Name
+	if n, ok := flexNumber(r.DanhGia); ok && (n == 1 || n == 2) {
+		p.Rating = uint8(n)
+	}
+	return p, nil
+}
+
+// Reject builds the reject of a petition; petitions carry no personal data.
+func (pp *PetitionParser) Reject(stage string, raw []byte, err error) Reject {
+	r := Reject{Source: "petitions", Stage: stage, Reason: err.Error(), Raw: string(raw)}
+	if re, ok := err.(*RecordError); ok {
+		r.RecordKey, r.Field = re.Key, re.Field
+	}
+	return r
+}
