@@ -23,8 +23,10 @@ type FindingCount struct {
 
 // ProcedureCost is how many findings of a metric fall on one procedure.
 type ProcedureCost struct {
-	Metric, ProcedureCode, Name string
-	Count                       uint64
+	Metric        string `json:"-"`
+	ProcedureCode string `json:"procedure_code"` // national code N.NNNNNN
+	Name          string `json:"name"`
+	Count         uint64 `json:"count"`
 }
 
 // DossierFinding is one finding with its evidence.
@@ -59,26 +61,41 @@ WHERE period = @period AND has(@units, unit_code)
 GROUP BY metric, finding
 ORDER BY metric, n DESC`
 
-	explainProceduresSQL = `SELECT metric, procedure_code, name, n
+	// Procedures are grouped by national code: exports print the same
+	// procedure with and without its agency suffix.
+	explainProceduresSQL = `SELECT metric, national_code, name, n
 FROM
 (
-    SELECT metric, procedure_code, count() AS n, substring(procedure_code, 1, 8) AS national_code
+    SELECT metric, substring(procedure_code, 1, 8) AS national_code, count() AS n
     FROM {db}.v_dossier_findings
     WHERE period = @period AND has(@units, unit_code) AND dossier_id != ''
-    GROUP BY metric, procedure_code
+    GROUP BY metric, national_code
     ORDER BY metric, n DESC
     LIMIT @per_metric BY metric
 )
 ANY LEFT JOIN (SELECT national_code, name FROM {db}.v_procedures) USING national_code
 ORDER BY metric, n DESC`
 
+	// Dossiers of the most frequent cause first, the worst of each first:
+	// the evidence follows the ranking of causes.
 	explainDossiersSQL = `SELECT metric, finding, dossier_id, procedure_code, unit_code, detail, severity, owner
 FROM
 (
-    SELECT metric, finding, dossier_id, procedure_code, unit_code, detail, severity
-    FROM {db}.v_dossier_findings
-    WHERE period = @period AND has(@units, unit_code)
-    ORDER BY metric, severity DESC, dossier_id
+    SELECT metric, finding, dossier_id, procedure_code, unit_code, detail, severity, finding_count
+    FROM
+    (
+        SELECT metric, finding, dossier_id, procedure_code, unit_code, detail, severity
+        FROM {db}.v_dossier_findings
+        WHERE period = @period AND has(@units, unit_code)
+    )
+    ANY LEFT JOIN
+    (
+        SELECT metric, finding, count() AS finding_count
+        FROM {db}.v_dossier_findings
+        WHERE period = @period AND has(@units, unit_code)
+        GROUP BY metric, finding
+    ) USING (metric, finding)
+    ORDER BY metric, finding_count DESC, finding, severity DESC, dossier_id
     LIMIT @per_metric BY metric
 )
 ANY LEFT JOIN
@@ -87,7 +104,7 @@ ANY LEFT JOIN
     FROM {db}.v_dossiers
     WHERE dossier_id IN (SELECT dossier_id FROM {db}.v_dossier_findings WHERE period = @period AND has(@units, unit_code))
 ) USING dossier_id
-ORDER BY metric, severity DESC, dossier_id`
+ORDER BY metric, finding_count DESC, finding, severity DESC, dossier_id`
 )
 
 // Explanation is everything explain shows for one unit and period.
