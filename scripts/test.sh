@@ -15,7 +15,11 @@ echo "ClickHouse for tests: $DVC_TEST_CLICKHOUSE ($(clickhouse-client --port "${
 
 go vet ./...
 go test -race -count=1 ./...
-for target in $(grep -rhoE '^func (Fuzz[A-Za-z0-9_]+)' --include='*_test.go' transform | sed 's/^func //'); do
-  echo "fuzz $target for $FUZZTIME"
-  go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=2s ./transform/
+# Every fuzz target of the module, each for a short fixed time.
+for file in $(grep -rl --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]+\(' .); do
+  pkg="./$(dirname "${file#./}")"
+  for target in $(grep -oE '^func Fuzz[A-Za-z0-9_]+' "$file" | sed 's/^func //'); do
+    echo "fuzz $pkg $target for $FUZZTIME"
+    go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=2s "$pkg"
+  done
 done
