@@ -35,10 +35,13 @@ const EnvPrefix = "DVC_"
 type Config struct {
 	ClickHouse ClickHouse `yaml:"clickhouse"`
 	Portal     Portal     `yaml:"portal"`
+	Sources    Sources    `yaml:"sources"`
+	Files      Files      `yaml:"files"`
 	Sync       Sync       `yaml:"sync"`
 	PII        PII        `yaml:"pii"`
 	Serve      Serve      `yaml:"serve"`
 	Schedule   Schedule   `yaml:"schedule"`
+	Freshness  Freshness  `yaml:"freshness"`
 	Log        Log        `yaml:"log"`
 	Indicators Indicators `yaml:"indicators"`
 
@@ -56,6 +59,8 @@ type ClickHouse struct {
 	BatchRows   int      `yaml:"batch_rows"`   // rows per insert batch
 	DialTimeout Duration `yaml:"dial_timeout"` // connect timeout
 	ReadTimeout Duration `yaml:"read_timeout"` // per-query read timeout
+	MaxRetries  int      `yaml:"max_retries"`  // re-sends of a failed batch before the run fails
+	RetryWait   Duration `yaml:"retry_wait"`   // first backoff between re-sends (doubles)
 }
 
 // Portal is the source API (portal-api.md).
@@ -70,6 +75,90 @@ type Portal struct {
 	RetryWait    Duration `yaml:"retry_wait"`     // first backoff
 	RetryMaxWait Duration `yaml:"retry_max_wait"` // backoff cap
 	MaxBodyBytes int64    `yaml:"max_body_bytes"` // response size limit
+	Concurrency  int      `yaml:"concurrency"`    // requests in flight at once, per source
+}
+
+// SourceNames are the portal sources that have a section under sources:.
+var SourceNames = []string{"dossiers", "petitions", "procedures", "evaluation", "bcqg"}
+
+// Sources holds per-source overrides of the portal: defaults. Each source is
+// a field (not a map) so that every key has its DVC_SOURCES_… variable.
+type Sources struct {
+	Dossiers   SourceOverride `yaml:"dossiers"`
+	Petitions  SourceOverride `yaml:"petitions"`
+	Procedures SourceOverride `yaml:"procedures"`
+	Evaluation SourceOverride `yaml:"evaluation"`
+	BCQG       SourceOverride `yaml:"bcqg"`
+}
+
+// SourceOverride overrides the portal: keys for one source (portal-api.md:
+// real deployments put the endpoint families behind different hosts). A zero
+// value inherits the portal: value.
+type SourceOverride struct {
+	BaseURL     string   `yaml:"base_url"`
+	Username    string   `yaml:"username"`
+	Password    Secret   `yaml:"password"`
+	PageSize    int      `yaml:"page_size"`
+	Timeout     Duration `yaml:"timeout"`
+	RateLimit   float64  `yaml:"rate_limit"` // 0 inherits; the portal: value may itself be 0 = unlimited
+	Concurrency int      `yaml:"concurrency"`
+	MaxRetries  int      `yaml:"max_retries"`
+}
+
+// Source returns the effective portal settings of a source: the portal:
+// defaults with the source's overrides applied. Unknown names get the
+// defaults.
+func (c Config) Source(name string) Portal {
+	p, o := c.Portal, c.sourceOverride(name)
+	if o.BaseURL != "" {
+		p.BaseURL = o.BaseURL
+	}
+	if o.Username != "" {
+		p.Username = o.Username
+	}
+	if o.Password != "" {
+		p.Password = o.Password
+	}
+	if o.PageSize != 0 {
+		p.PageSize = o.PageSize
+	}
+	if o.Timeout != 0 {
+		p.Timeout = o.Timeout
+	}
+	if o.RateLimit != 0 {
+		p.RateLimit = o.RateLimit
+	}
+	if o.Concurrency != 0 {
+		p.Concurrency = o.Concurrency
+	}
+	if o.MaxRetries != 0 {
+		p.MaxRetries = o.MaxRetries
+	}
+	return p
+}
+
+func (c Config) sourceOverride(name string) SourceOverride {
+	switch name {
+	case "dossiers":
+		return c.Sources.Dossiers
+	case "petitions":
+		return c.Sources.Petitions
+	case "procedures":
+		return c.Sources.Procedures
+	case "evaluation":
+		return c.Sources.Evaluation
+	case "bcqg":
+		return c.Sources.BCQG
+	}
+	return SourceOverride{}
+}
+
+// Files is the file-drop source (portal-api.md §6).
+type Files struct {
+	// Inbox is the folder watched by sync --source files; processed files
+	// move to Inbox/done, failed ones to Inbox/failed with a reason file.
+	// "" disables the source.
+	Inbox string `yaml:"inbox"`
 }
 
 // Sync controls incremental extraction.
@@ -88,13 +177,54 @@ type PII struct {
 
 // Serve is the daemon's HTTP endpoint.
 type Serve struct {
-	Addr string `yaml:"addr"`
+	Addr        string   `yaml:"addr"`
+	GracePeriod Duration `yaml:"grace_period"` // on SIGTERM, how long a running job may finish before it is aborted
+	JobTimeout  Duration `yaml:"job_timeout"`  // longest run of one scheduled job
+	ReportDir   string   `yaml:"report_dir"`   // where the scheduled report is written
 }
 
-// Schedule holds robfig/cron specs for the daemon.
+// Schedule holds robfig/cron specs for the daemon ("" disables a job).
 type Schedule struct {
 	Sync    string `yaml:"sync"`
 	Compute string `yaml:"compute"`
+	Report  string `yaml:"report"`
+}
+
+// Freshness is, per source, the age of its last successful sync beyond
+// which /readyz and doctor call it stale (0 = not checked).
+type Freshness struct {
+	Dossiers   Duration `yaml:"dossiers"`
+	Petitions  Duration `yaml:"petitions"`
+	Procedures Duration `yaml:"procedures"`
+	BCQG       Duration `yaml:"bcqg"`
+	Evaluation Duration `yaml:"evaluation"`
+	Files      Duration `yaml:"files"`
+}
+
+// Of returns the freshness limit of source (0 for an unknown source).
+func (f Freshness) Of(source string) time.Duration {
+	switch source {
+	case "dossiers":
+		return f.Dossiers.D()
+	case "petitions":
+		return f.Petitions.D()
+	case "procedures":
+		return f.Procedures.D()
+	case "bcqg":
+		return f.BCQG.D()
+	case "evaluation":
+		return f.Evaluation.D()
+	case "files":
+		return f.Files.D()
+	}
+	return 0
+}
+
+// ParseSchedule parses a schedule.* spec the way serve runs it: five cron
+// fields (minute hour day-of-month month day-of-week), an optional
+// CRON_TZ=Zone prefix, or a descriptor such as @daily or @every 30s.
+func ParseSchedule(spec string) (cron.Schedule, error) {
+	return cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor).Parse(spec)
 }
 
 // Indicators are the rules of indicators-766.md that are ours to choose
@@ -104,7 +234,7 @@ type Indicators struct {
 	ProvinceMetrics      string   `yaml:"province_metrics"`       // inherit | award_max | exclude
 	SyncDeadline         Duration `yaml:"sync_deadline"`          // a step must reach the national portal within it
 	ProgressPopulation   string   `yaml:"progress_population"`    // received (handled: not implemented)
-	OnlineFormula        string   `yaml:"online_formula"`         // sheet (fit: shown by reconciliation only)
+	OnlineFormula        string   `yaml:"online_formula"`         // sheet | fit: the online group from the sheet or from the fit of published scores
 	ProxyMinOwners       int      `yaml:"proxy_min_owners"`       // proxy_submission threshold
 	StaffAccounts        []string `yaml:"staff_accounts"`         // accounts always counted as proxies
 	PetitionDeadlineDays int      `yaml:"petition_deadline_days"` // HanXuLy default, working days
@@ -128,11 +258,12 @@ func Default() Config {
 		ClickHouse: ClickHouse{
 			Addr: "127.0.0.1:9000", Database: "dvc", Username: "default",
 			BatchRows: 10000, DialTimeout: Duration(10 * time.Second), ReadTimeout: Duration(5 * time.Minute),
+			MaxRetries: 3, RetryWait: Duration(time.Second),
 		},
 		Portal: Portal{
 			BaseURL: "http://127.0.0.1:8089", PageSize: 1000, Timeout: Duration(30 * time.Second),
 			RateLimit: 20, MaxRetries: 5, RetryWait: Duration(500 * time.Millisecond),
-			RetryMaxWait: Duration(30 * time.Second), MaxBodyBytes: 64 << 20,
+			RetryMaxWait: Duration(30 * time.Second), MaxBodyBytes: 64 << 20, Concurrency: 2,
 		},
 		Sync: Sync{
 			Since:     Date(time.Date(2024, 1, 1, 0, 0, 0, 0, hcm)),
@@ -140,10 +271,16 @@ func Default() Config {
 			SafetyLag: Duration(5 * time.Minute),
 			Window:    Duration(31 * 24 * time.Hour),
 		},
-		Serve: Serve{Addr: "127.0.0.1:9108"},
+		Serve: Serve{Addr: "127.0.0.1:9108", GracePeriod: Duration(30 * time.Second), JobTimeout: Duration(2 * time.Hour),
+			ReportDir: "reports"},
 		Schedule: Schedule{
 			Sync:    "CRON_TZ=Asia/Ho_Chi_Minh 30 1 * * *",
 			Compute: "CRON_TZ=Asia/Ho_Chi_Minh 30 3 * * *",
+			Report:  "CRON_TZ=Asia/Ho_Chi_Minh 0 5 2 * *",
+		},
+		Freshness: Freshness{
+			Dossiers: Duration(36 * time.Hour), Petitions: Duration(36 * time.Hour), Files: Duration(36 * time.Hour),
+			Procedures: Duration(8 * 24 * time.Hour), BCQG: Duration(40 * 24 * time.Hour), Evaluation: Duration(40 * 24 * time.Hour),
 		},
 		Log: Log{Level: "info", Format: "auto"},
 		Indicators: Indicators{
@@ -435,6 +572,44 @@ func (c Config) Validate() error {
 	if c.Portal.MaxBodyBytes < 1024 {
 		bad("portal.max_body_bytes", "must be at least 1024")
 	}
+	if c.Portal.Concurrency < 1 || c.Portal.Concurrency > 64 {
+		bad("portal.concurrency", "%d is out of range 1..64", c.Portal.Concurrency)
+	}
+	if c.ClickHouse.MaxRetries < 0 || c.ClickHouse.MaxRetries > 100 {
+		bad("clickhouse.max_retries", "%d is out of range 0..100", c.ClickHouse.MaxRetries)
+	}
+	if c.ClickHouse.RetryWait <= 0 {
+		bad("clickhouse.retry_wait", "must be positive")
+	}
+	for _, name := range SourceNames {
+		// Only what a source overrides is checked here: an inherited bad
+		// value is reported once, under portal.
+		key, o := "sources."+name, c.sourceOverride(name)
+		if o.BaseURL != "" {
+			if u, err := url.Parse(o.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				shown := o.BaseURL
+				if err == nil {
+					shown = u.Redacted()
+				}
+				bad(key+".base_url", "%q is not an http(s) URL with a host", shown)
+			}
+		}
+		if o.PageSize < 0 || o.PageSize > 1000 {
+			bad(key+".page_size", "%d is out of range 1..1000 (portal-api.md; 0 = portal.page_size)", o.PageSize)
+		}
+		if o.Timeout < 0 {
+			bad(key+".timeout", "must not be negative (0 = portal.timeout)")
+		}
+		if o.RateLimit < 0 {
+			bad(key+".rate_limit", "must not be negative (0 = portal.rate_limit)")
+		}
+		if o.Concurrency < 0 || o.Concurrency > 64 {
+			bad(key+".concurrency", "%d is out of range 1..64 (0 = portal.concurrency)", o.Concurrency)
+		}
+		if o.MaxRetries < 0 || o.MaxRetries > 100 {
+			bad(key+".max_retries", "%d is out of range 1..100 (0 = portal.max_retries)", o.MaxRetries)
+		}
+	}
 	if time.Time(c.Sync.Since).IsZero() {
 		bad("sync.since", "must be a date (yyyy-mm-dd)")
 	}
@@ -451,13 +626,24 @@ func (c Config) Validate() error {
 		bad("sync.workers", "%d is out of range 0..256", c.Sync.Workers)
 	}
 	checkAddr("serve.addr", c.Serve.Addr)
-	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-	for key, spec := range map[string]string{"schedule.sync": c.Schedule.Sync, "schedule.compute": c.Schedule.Compute} {
+	if c.Serve.GracePeriod <= 0 {
+		bad("serve.grace_period", "must be positive")
+	}
+	if c.Serve.JobTimeout <= 0 {
+		bad("serve.job_timeout", "must be positive")
+	}
+	for key, spec := range map[string]string{"schedule.sync": c.Schedule.Sync, "schedule.compute": c.Schedule.Compute,
+		"schedule.report": c.Schedule.Report} {
 		if spec == "" {
 			continue
 		}
-		if _, err := parser.Parse(spec); err != nil {
+		if _, err := ParseSchedule(spec); err != nil {
 			bad(key, "%q is not a cron spec: %v", spec, err)
+		}
+	}
+	for _, f := range leafFields(reflect.ValueOf(&c.Freshness).Elem(), "freshness") {
+		if f.v.Interface().(Duration) < 0 {
+			bad(f.key, "must not be negative (0 = not checked)")
 		}
 	}
 	oneOf := func(key, v string, allowed ...string) {
@@ -472,7 +658,7 @@ func (c Config) Validate() error {
 	oneOf("indicators.zero_denominator", ind.ZeroDenominator, "zero", "award_max", "exclude")
 	oneOf("indicators.province_metrics", ind.ProvinceMetrics, "inherit", "award_max", "exclude")
 	oneOf("indicators.progress_population", ind.ProgressPopulation, "received")
-	oneOf("indicators.online_formula", ind.OnlineFormula, "sheet")
+	oneOf("indicators.online_formula", ind.OnlineFormula, "sheet", "fit")
 	if ind.SyncDeadline <= 0 {
 		bad("indicators.sync_deadline", "must be positive")
 	}
@@ -510,4 +696,18 @@ func (c Config) Redacted() string {
 		return fmt.Sprintf("<config: %v>", err)
 	}
 	return string(out)
+}
+
+// Value renders key's current value as the configuration prints it
+// (secrets redacted); ok is false for an unknown key.
+func (c Config) Value(key string) (v string, ok bool) {
+	for _, f := range leafFields(reflect.ValueOf(&c).Elem(), "") {
+		if f.key == key {
+			if s, isStr := f.v.Interface().(fmt.Stringer); isStr {
+				return s.String(), true
+			}
+			return fmt.Sprint(f.v.Interface()), true
+		}
+	}
+	return "", false
 }

@@ -34,8 +34,13 @@ type Options struct {
 	RetryWait    time.Duration // first backoff; default 500ms
 	RetryMaxWait time.Duration // backoff cap; default 30s
 	MaxBodyBytes int64         // response size limit; default 64 MiB
+	Concurrency  int           // requests in flight at once; default 1
 	Logger       zerolog.Logger
 	Transport    http.RoundTripper // tests may inject one; default is net/http's
+	// OnRetry, if set, is called before each retry of a request with the
+	// request path, the attempt that failed, the wait and its error (for
+	// metrics; the retry is logged either way).
+	OnRetry func(path string, attempt int, wait time.Duration, err error)
 }
 
 // ErrPermanent marks failures that retrying cannot fix: HTTP 400/403/404,
@@ -67,6 +72,7 @@ type Client struct {
 	http    *resty.Client
 	opts    Options
 	limiter *rate.Limiter
+	sem     chan struct{} // bounds requests in flight (Options.Concurrency)
 
 	mu    sync.Mutex
 	token string
@@ -100,7 +106,10 @@ func New(opts Options) *Client {
 	if opts.RateLimit > 0 {
 		lim = rate.NewLimiter(rate.Limit(opts.RateLimit), 1)
 	}
-	return &Client{http: rc, opts: opts, limiter: lim}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 1
+	}
+	return &Client{http: rc, opts: opts, limiter: lim, sem: make(chan struct{}, opts.Concurrency)}
 }
 
 // envelope is the common part of every response.
@@ -181,6 +190,9 @@ func (c *Client) do(ctx context.Context, path string, query url.Values, page *pa
 		}
 		c.opts.Logger.Warn().Err(aerr.err).Str("path", path).Int("attempt", attempt).
 			Int("max_attempts", c.opts.MaxRetries+1).Dur("wait", d).Msg("portal request failed; retrying")
+		if c.opts.OnRetry != nil {
+			c.opts.OnRetry(path, attempt, d, aerr.err)
+		}
 		select {
 		case <-ctx.Done():
 			return nil, false, fmt.Errorf("portal %s: %w", path, ctx.Err())
@@ -202,6 +214,12 @@ func (c *Client) attempt(ctx context.Context, path string, query url.Values, pag
 	token, aerr := c.ensureToken(ctx)
 	if aerr != nil {
 		return nil, false, aerr
+	}
+	select {
+	case c.sem <- struct{}{}:
+		defer func() { <-c.sem }()
+	case <-ctx.Done():
+		return nil, false, &attemptError{err: fmt.Errorf("portal %s: %w", path, ctx.Err())}
 	}
 	if err := c.limiter.Wait(ctx); err != nil {
 		return nil, false, &attemptError{err: fmt.Errorf("portal %s: rate limiter: %w", path, err)}

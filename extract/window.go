@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -106,13 +107,49 @@ func (s *Snapshot) Stream(ctx context.Context, out chan<- Page) error {
 	return streamPages(ctx, s.Client, s.Source, s.Path, s.PageSize, url.Values{}, Window{}, out)
 }
 
+// maxRereads bounds how often one window is read again from page 1 because
+// it changed while its pages were being read.
+const maxRereads = 5
+
+// ErrWindowUnstable means a window kept changing under its reader through
+// every re-read; the run fails and its watermark stays where it was.
+var ErrWindowUnstable = errors.New("window kept changing while its pages were read")
+
 // streamPages is the paging loop of every paged source: pages from 1 until a
 // short page.
+//
+// Offset paging over a list that changes loses records: when a record of the
+// window is updated while its pages are read, its new NgayCapNhat moves it
+// out of the (closed) window, every later record moves up one place, and the
+// record that crosses the page boundary is never served. A closed window can
+// only lose records this way (nothing new can be written into it), and the
+// portal's total shrinks when it happens. So when a page reports a total
+// different from the first page's, the window is read again from page 1:
+// what was already sent is harmless to send twice (the latest version wins
+// downstream), and the updated record itself is read by the window that now
+// holds its new NgayCapNhat (a later window or the next run's lookback).
 func streamPages(ctx context.Context, c *Client, source, path string, pageSize int, base url.Values, w Window, out chan<- Page) error {
 	what := source
 	if !w.From.IsZero() {
 		what += " window " + w.String()
 	}
+	for read := 0; ; read++ {
+		changed, err := streamOnce(ctx, c, source, path, pageSize, base, w, what, out)
+		if err != nil || changed == "" {
+			return err
+		}
+		if read >= maxRereads {
+			return fmt.Errorf("read %s: %w (%s; %d reads)", what, ErrWindowUnstable, changed, read+1)
+		}
+		c.opts.Logger.Warn().Str("path", path).Str("window", w.String()).Int("reread", read+1).Str("change", changed).
+			Msg("window changed while its pages were read; reading it again from page 1")
+	}
+}
+
+// streamOnce reads the window's pages once. changed is non-empty when the
+// portal's total changed between pages.
+func streamOnce(ctx context.Context, c *Client, source, path string, pageSize int, base url.Values, w Window, what string, out chan<- Page) (changed string, _ error) {
+	firstTotal := -1
 	for page := 1; ; page++ {
 		q := url.Values{"page": {strconv.Itoa(page)}, "page_size": {strconv.Itoa(pageSize)}}
 		for k, v := range base {
@@ -120,19 +157,25 @@ func streamPages(ctx context.Context, c *Client, source, path string, pageSize i
 		}
 		var body pageBody
 		if err := c.getPage(ctx, path, q, &body); err != nil {
-			return fmt.Errorf("read %s page %d: %w", what, page, err)
+			return "", fmt.Errorf("read %s page %d: %w", what, page, err)
+		}
+		if firstTotal < 0 {
+			firstTotal = body.Total
 		}
 		if len(body.Data) > 0 {
 			select {
 			case out <- Page{Source: source, Window: w, Number: page, Total: body.Total, Records: body.Data}:
 			case <-ctx.Done():
-				return ctx.Err()
+				return "", ctx.Err()
 			}
 		}
-		// The end is a short page, not the total: the total can change
-		// between pages when records are updated meanwhile.
+		if body.Total != firstTotal {
+			return fmt.Sprintf("total %d on page 1, %d on page %d", firstTotal, body.Total, page), nil
+		}
+		// The end is a short page, not the total: a page may carry a
+		// record twice or the total may be approximate.
 		if len(body.Data) < pageSize {
-			return nil
+			return "", nil
 		}
 	}
 }

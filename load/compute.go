@@ -17,6 +17,7 @@ import (
 type IndicatorSettings struct {
 	ZeroDenominator      string        // zero | award_max | exclude
 	ProvinceMetrics      string        // inherit | award_max | exclude
+	OnlineFormula        string        // sheet | fit
 	SyncDeadline         time.Duration // a step must reach the national portal within it (24h)
 	PetitionDeadlineDays int           // HanXuLy default, working days (15)
 }
@@ -33,6 +34,9 @@ func (s *IndicatorSettings) setDefaults() {
 	}
 	if s.PetitionDeadlineDays == 0 {
 		s.PetitionDeadlineDays = 15
+	}
+	if s.OnlineFormula == "" {
+		s.OnlineFormula = "sheet"
 	}
 }
 
@@ -106,10 +110,18 @@ CROSS JOIN
     WHERE compute_id = @compute_id AND metric = @metric AND unit_code = @province_code
 )`
 
+	// The payment fit caps its components at 10; with online_formula: fit
+	// the online group is the fit of published ward scores
+	// min(2, 2·A/0.80) + 4·B + min(6, 6·C/0.50) instead of the sheet's
+	// ONLINE_FULL_PROCESS (indicators-766.md §3).
 	groupScoresSQL = `INSERT INTO {db}.indicator_scores (period, unit_code, indicator, score, max_score, formula_version,
 computed_at, compute_id, version)
 SELECT @period, unit_code, indicator,
-       if(indicator = 'payment', least(10., sum(score)), sum(score)),
+       multiIf(indicator = 'payment', least(10., sum(score)),
+               indicator = 'online' AND @online_formula = 'fit',
+               least(2., 2 * sumIf(ratio, metric = 'ONLINE_OFFERED') / 0.8) + 4 * sumIf(ratio, metric = 'ONLINE_PROCEDURES_USED')
+                 + least(6., 6 * sumIf(ratio, metric = 'CHANNEL_ONLINE') / 0.5),
+               sum(score)),
        if(indicator = 'payment', least(10., sum(max_score)), sum(max_score)),
        @formula_version, now(), @compute_id, @version
 FROM {db}.indicator_metrics
@@ -125,6 +137,92 @@ GROUP BY unit_code`
 
 	oldComputesSQL = `SELECT DISTINCT compute_id FROM {db}.compute_units WHERE period = @period AND compute_id != @compute_id`
 )
+
+// computeParams are the named parameters every indicator statement gets.
+func computeParams(computeID, period string, version uint64, start, end time.Time, previousYear transform.Period,
+	fallbackDivisor float64, province string, units []string, set IndicatorSettings) []any {
+	return []any{
+		clickhouse.Named("compute_id", computeID),
+		clickhouse.Named("period", period),
+		clickhouse.Named("version", version),
+		clickhouse.Named("formula_version", indicators.FormulaVersion),
+		clickhouse.Named("from_ts", start.Unix()),
+		clickhouse.Named("to_ts", end.Unix()),
+		clickhouse.Named("end_ts", end.Unix()-1),
+		clickhouse.Named("from_day", start.Format("2006-01-02")),
+		clickhouse.Named("to_day", end.Format("2006-01-02")),
+		clickhouse.Named("previous_year", previousYear.Code),
+		clickhouse.Named("fallback_divisor", fallbackDivisor),
+		clickhouse.Named("sync_deadline_s", int64(set.SyncDeadline/time.Second)),
+		clickhouse.Named("petition_deadline_days", set.PetitionDeadlineDays),
+		clickhouse.Named("province_code", province),
+		clickhouse.Named("province_metrics", set.ProvinceMetrics),
+		clickhouse.Named("online_formula", set.OnlineFormula),
+		clickhouse.Named("units", units),
+	}
+}
+
+// buildPeriodDossiers writes the compute's units and unit map, then builds
+// its period_dossiers: the per-dossier facts every metric reads.
+func (s *Store) buildPeriodDossiers(ctx context.Context, computeID, period string, units []transform.ScopeUnit,
+	links []transform.ScopeLink, params []any) error {
+	err := s.insertRows(ctx, s.opts.Logger, insertComputeUnitsSQL, len(units), func(i int) []any {
+		u := units[i]
+		return []any{computeID, period, u.Code, u.Name, u.Level, u.ParentCode, u.ProvinceCode}
+	})
+	if err != nil {
+		return fmt.Errorf("write units: %w", err)
+	}
+	err = s.insertRows(ctx, s.opts.Logger, insertUnitMapSQL, len(links), func(i int) []any {
+		l := links[i]
+		return []any{computeID, l.Src, l.Unit, l.Level, b2u(l.Own)}
+	})
+	if err != nil {
+		return fmt.Errorf("write unit map: %w", err)
+	}
+	build, err := indicators.PeriodDossiers()
+	if err != nil {
+		return err
+	}
+	if err := s.execNamed(ctx, build.SQL, params); err != nil {
+		return fmt.Errorf("build period_dossiers: %w", err)
+	}
+	return nil
+}
+
+// RangeDossiers builds the per-dossier facts of the dossiers received in
+// [from, to) — a span that is not a reporting period, such as "since the
+// decision that cut a time limit" — under a scratch compute id, for the
+// report to count. The caller must call drop when done.
+func (s *Store) RangeDossiers(ctx context.Context, units *transform.Units, from, to time.Time, set IndicatorSettings) (computeID string, drop func(), err error) {
+	set.setDefaults()
+	scope, links := units.Scopes(to.AddDate(0, 0, -1))
+	province := ""
+	all := make([]string, 0, len(scope))
+	for _, u := range scope {
+		all = append(all, u.Code)
+		if u.Level == transform.LevelProvince {
+			province = u.Code
+		}
+	}
+	computeID = fmt.Sprintf("range-%d", time.Now().UnixNano())
+	params := computeParams(computeID, "range", uint64(time.Now().UnixNano()), from, to, transform.PeriodOf(transform.Year, from),
+		1, province, all, set)
+	drop = func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		for _, t := range scratchTables {
+			if derr := s.Exec(dctx, fmt.Sprintf("ALTER TABLE {db}.%s DROP PARTITION '%s'", t, computeID)); derr != nil {
+				s.opts.Logger.Warn().Err(derr).Str("table", t).Msg("could not drop a scratch partition")
+			}
+		}
+	}
+	if err := s.buildPeriodDossiers(ctx, computeID, "range", scope, links, params); err != nil {
+		drop()
+		return "", nil, fmt.Errorf("dossiers received %s – %s: %w", from.Format("2006-01-02"), to.Format("2006-01-02"), err)
+	}
+	return computeID, drop, nil
+}
 
 // scratchTables are partitioned by compute_id and dropped when a newer
 // compute of the same period has finished.
@@ -203,47 +301,11 @@ func (s *Store) Compute(ctx context.Context, req ComputeRequest) (ComputeResult,
 		return res, fmt.Errorf("compute %s: no province is valid on %s", p.Code, p.LastDay().Format("2006-01-02"))
 	}
 
-	err := s.insertRows(ctx, s.opts.Logger, insertComputeUnitsSQL, len(units), func(i int) []any {
-		u := units[i]
-		return []any{computeID, p.Code, u.Code, u.Name, u.Level, u.ParentCode, u.ProvinceCode}
-	})
-	if err != nil {
-		return res, fmt.Errorf("compute %s: write units: %w", p.Code, err)
+	params := computeParams(computeID, p.Code, version, p.Start, p.End, p.PreviousYear(), p.FallbackDivisor(), province, selected, req.Settings)
+	if err := s.buildPeriodDossiers(ctx, computeID, p.Code, units, links, params); err != nil {
+		return res, fmt.Errorf("compute %s: %w", p.Code, err)
 	}
-	err = s.insertRows(ctx, s.opts.Logger, insertUnitMapSQL, len(links), func(i int) []any {
-		l := links[i]
-		return []any{computeID, l.Src, l.Unit, l.Level, b2u(l.Own)}
-	})
-	if err != nil {
-		return res, fmt.Errorf("compute %s: write unit map: %w", p.Code, err)
-	}
-
-	params := []any{
-		clickhouse.Named("compute_id", computeID),
-		clickhouse.Named("period", p.Code),
-		clickhouse.Named("version", version),
-		clickhouse.Named("formula_version", indicators.FormulaVersion),
-		clickhouse.Named("from_ts", p.Start.Unix()),
-		clickhouse.Named("to_ts", p.End.Unix()),
-		clickhouse.Named("end_ts", p.End.Unix()-1),
-		clickhouse.Named("from_day", p.Start.Format("2006-01-02")),
-		clickhouse.Named("to_day", p.End.Format("2006-01-02")),
-		clickhouse.Named("previous_year", p.PreviousYear().Code),
-		clickhouse.Named("fallback_divisor", p.FallbackDivisor()),
-		clickhouse.Named("sync_deadline_s", int64(req.Settings.SyncDeadline/time.Second)),
-		clickhouse.Named("petition_deadline_days", req.Settings.PetitionDeadlineDays),
-		clickhouse.Named("province_code", province),
-		clickhouse.Named("province_metrics", req.Settings.ProvinceMetrics),
-		clickhouse.Named("units", selected),
-	}
-
-	build, err := indicators.PeriodDossiers()
-	if err != nil {
-		return res, err
-	}
-	if err := s.execNamed(ctx, build.SQL, params); err != nil {
-		return res, fmt.Errorf("compute %s: build period_dossiers: %w", p.Code, err)
-	}
+	var err error
 	if res.Dossiers, err = s.countNamed(ctx, `SELECT count() FROM {db}.period_dossiers WHERE compute_id = @compute_id AND own = 1`, params); err != nil {
 		return res, err
 	}

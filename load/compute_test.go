@@ -2,6 +2,7 @@ package load_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -311,5 +312,44 @@ func TestMergedWardFixtures(t *testing.T) {
 	f.expect("2025", "52", "ON_TIME", 1, 2, 10)
 	if n := count(t, f.s, "SELECT uniqExact(unit_code) FROM {db}.v_indicator_scores WHERE period = '2025'"); n != 8 {
 		t.Errorf("2025 has %d units, want the 7 merged wards and the province", n)
+	}
+}
+
+// TestOnlineFormulaFit: with online_formula: fit the online group is
+// min(2, 2·A/0.80) + 4·B + min(6, 6·C/0.50).
+func TestOnlineFormulaFit(t *testing.T) {
+	f := newFixture(t)
+	catalogue(t, f.s)
+	const unit = "21637"
+	// 1.001193 is offered fully online, 1.010824 is not. Two online dossiers
+	// of 1.001193 and two direct ones of 1.010824.
+	for i, c := range []struct {
+		code string
+		ch   transform.Channel
+	}{{"1.001193", transform.ChannelOnline}, {"1.001193", transform.ChannelOnline}, {"1.010824", transform.ChannelDirect}, {"1.010824", transform.ChannelDirect}} {
+		ch := c.ch
+		f.dossier(fmt.Sprintf("F%d", i), unit, c.code, tp("2024-04-10 08:00"), tp("2024-04-11 17:00"), tp("2024-04-10 10:00"),
+			func(d *transform.Dossier) { d.Channel = ch })
+	}
+	f.compute("2024-Q2", load.IndicatorSettings{OnlineFormula: "fit"})
+	// A = ONLINE_OFFERED = 1/2; B = 1/1 (the one online procedure got online
+	// dossiers); C = CHANNEL_ONLINE = 2/4.
+	// fit = min(2, 2·0.5/0.8) + 4·1 + min(6, 6·0.5/0.5) = 1.25 + 4 + 6 = 11.25.
+	var got float64
+	if err := f.s.Conn().QueryRow(f.ctx, f.s.SQL("SELECT score FROM {db}.v_indicator_scores WHERE period = '2024-Q2' AND unit_code = '21637' AND indicator = 'online'")).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !near(got, 11.25) {
+		t.Fatalf("online (fit) = %v, want 11.25", got)
+	}
+	f.compute("2024-Q2", load.IndicatorSettings{})
+	// The sheet: ONLINE_FULL_PROCESS = 2 online of 2 dossiers of fully online
+	// procedures, but the result is a document without an electronic link:
+	// 0/2, score 0.
+	if err := f.s.Conn().QueryRow(f.ctx, f.s.SQL("SELECT score FROM {db}.v_indicator_scores WHERE period = '2024-Q2' AND unit_code = '21637' AND indicator = 'online'")).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !near(got, 0) {
+		t.Fatalf("online (sheet) = %v, want 0", got)
 	}
 }

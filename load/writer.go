@@ -127,9 +127,30 @@ func (w *Writer) AddDossier(ctx context.Context, d transform.Dossier) error {
 	n := uint16(len(d.Steps))
 	d.Steps = nil // the steps live in their own buffer
 	w.dossiers = append(w.dossiers, dossierRow{d: d, stepCount: n})
-	if len(w.dossiers) >= w.s.opts.BatchRows || len(w.steps) >= w.s.opts.BatchRows {
+	switch {
+	case len(w.dossiers) >= w.s.opts.BatchRows:
 		return w.Flush(ctx)
+	case len(w.steps) >= w.s.opts.BatchRows:
+		// Steps fill up about five times faster than dossiers: send them
+		// alone, so dossier batches stay full. Steps ahead of their dossier
+		// are harmless (v_dossier_steps shows a version's steps only once
+		// the dossier version is current); the reverse is what Flush avoids.
+		return w.flushSteps(ctx)
 	}
+	return nil
+}
+
+func (w *Writer) flushSteps(ctx context.Context) error {
+	n := len(w.steps)
+	if n == 0 {
+		return nil
+	}
+	w.stats.Batches++
+	if err := w.s.insertRows(ctx, w.log, insertStepsSQL, n, func(i int) []any { return w.stepValues(&w.steps[i]) }); err != nil {
+		return fmt.Errorf("load dossier_steps batch %d (%d rows): %w", w.stats.Batches, n, err)
+	}
+	w.stats.Steps += uint64(n)
+	w.steps = w.steps[:0]
 	return nil
 }
 
@@ -156,13 +177,8 @@ func (w *Writer) AddReject(ctx context.Context, r transform.Reject) error {
 // steps.
 func (w *Writer) Flush(ctx context.Context) error {
 	now := w.now()
-	if n := len(w.steps); n > 0 {
-		w.stats.Batches++
-		if err := w.s.insertRows(ctx, w.log, insertStepsSQL, n, func(i int) []any { return w.stepValues(&w.steps[i]) }); err != nil {
-			return fmt.Errorf("load dossier_steps batch %d (%d rows): %w", w.stats.Batches, n, err)
-		}
-		w.stats.Steps += uint64(n)
-		w.steps = w.steps[:0]
+	if err := w.flushSteps(ctx); err != nil {
+		return err
 	}
 	if n := len(w.dossiers); n > 0 {
 		w.stats.Batches++

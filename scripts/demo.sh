@@ -83,5 +83,9 @@ bin/dvcindex explain --unit 21640 --period 2024-Q2 --indicator transparency --to
 echo "== official vs recomputed (v_score_reconciliation), largest gaps"
 chq "SELECT unit_code, indicator, metric, round(official, 2) AS official, round(recomputed, 2) AS recomputed, round(difference, 2) AS difference
      FROM v_score_reconciliation WHERE period = '2024-Q2' ORDER BY abs(difference) DESC LIMIT 5"
-echo
-echo "The report (dvcindex report) is not implemented yet (issue #7)."
+echo "== dvcindex report --period 2024-Q2 (md and self-contained html)"
+bin/dvcindex report --period 2024-Q2 --format md --out .demo/report-2024-Q2.md 2>>.demo/compute.log
+bin/dvcindex report --period 2024-Q2 --format html --out .demo/report-2024-Q2.html 2>>.demo/compute.log
+bin/dvcindex report --period 2024-Q2 --format csv --out .demo/report-2024-Q2-csv.zip 2>>.demo/compute.log
+sed -n '/^## 5/,/^## 6/p' .demo/report-2024-Q2.md | head -12
+echo "(full report: .demo/report-2024-Q2.md, .demo/report-2024-Q2.html, .demo/report-2024-Q2-csv.zip)"

@@ -8,6 +8,19 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
 FUZZTIME=${FUZZTIME:-10s}
 
+# Headless Chromium renders the HTML report in its test (Debian's package).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing chromium from Debian for the HTML report test" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing: apt-get install -y chromium (as root)" >&2
+    exit 1
+  fi
+fi
+export DVC_TEST_CHROMIUM=${DVC_TEST_CHROMIUM:-$(command -v chromium)}
+
 addr=$(scripts/clickhouse-test-server.sh start)
 trap 'scripts/clickhouse-test-server.sh stop' EXIT
 export DVC_TEST_CLICKHOUSE="$addr"

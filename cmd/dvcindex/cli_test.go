@@ -36,11 +36,18 @@ func TestCLIContract(t *testing.T) {
 		{"compute rejects a bad period", []string{"compute", "--period", "2024-Q5"}, nil, exitUsage, nil, []string{"2024-Q5"}},
 		{"explain rejects a bad format", []string{"explain", "--unit", "21637", "--period", "2024", "--format", "xml"}, nil, exitUsage, nil, []string{"--format"}},
 		{"explain rejects a bad indicator", []string{"explain", "--unit", "21637", "--period", "2024", "--indicator", "speed"}, nil, exitUsage, nil, []string{"unknown indicator"}},
-		{"report not implemented", []string{"report", "--period", "2024", "--format", "md", "--out", "x.md"}, nil, exitFailure, nil, []string{"not implemented yet"}},
-		{"serve not implemented", []string{"serve"}, nil, exitFailure, nil, []string{"not implemented yet"}},
-		{"doctor not implemented", []string{"doctor"}, nil, exitFailure, nil, []string{"not implemented yet"}},
-		{"backfill not implemented", []string{"backfill", "--source", "dossiers", "--from", "2024-01-01", "--to", "2024-02-01"}, nil, exitFailure, nil, []string{"not implemented yet"}},
-		{"other sources not implemented", []string{"sync", "--source", "files"}, nil, exitFailure, nil, []string{"not implemented yet"}},
+		{"report rejects a bad format", []string{"report", "--period", "2024", "--format", "pdf", "--out", "x.pdf"}, nil, exitUsage, nil, []string{"--format"}},
+		{"serve refuses to start without a personal-data key", []string{"serve"}, []string{"DVC_PII_KEY="}, exitUsage, nil, []string{"pii.key"}},
+		{"serve rejects a bad schedule", []string{"serve"}, []string{"DVC_SCHEDULE_SYNC=@often"}, exitUsage, nil, []string{"schedule.sync"}},
+		{"serve help", []string{"serve", "--help"}, nil, exitOK, []string{"/metrics", "/readyz", "grace_period", "CRON_TZ"}, nil},
+		{"doctor reports problems with exit 1", []string{"doctor"}, []string{"DVC_CLICKHOUSE_ADDR=127.0.0.1:1", "DVC_PORTAL_BASE_URL=http://127.0.0.1:1", "DVC_PORTAL_MAX_RETRIES=0"},
+			exitFailure, []string{"PROBLEM  clickhouse.addr", "PROBLEM  pii.key", "fix:"}, []string{"doctor found"}},
+		{"backfill needs its flags", []string{"backfill", "--source", "dossiers"}, nil, exitUsage, nil, []string{"from"}},
+		{"backfill rejects a bad date", []string{"backfill", "--source", "dossiers", "--from", "2024-13-01", "--to", "2024-02-01"}, nil, exitUsage, nil, []string{"--from"}},
+		{"backfill rejects an open window", []string{"backfill", "--source", "dossiers", "--from", "2024-01-01", "--to", "2999-01-01"}, nil, exitUsage, nil, []string{"closed window"}},
+		{"backfill rejects procedures", []string{"backfill", "--source", "procedures", "--from", "2024-01-01", "--to", "2024-02-01"}, nil, exitUsage, nil, []string{"whole catalogue"}},
+		{"files needs an inbox", []string{"sync", "--source", "files"}, []string{"DVC_CLICKHOUSE_ADDR=127.0.0.1:1", "DVC_CLICKHOUSE_DIAL_TIMEOUT=100ms"}, exitFailure, nil, []string{"127.0.0.1:1"}},
+		{"bad source override", []string{"migrate"}, []string{"DVC_SOURCES_BCQG_PAGE_SIZE=5000"}, exitUsage, nil, []string{"sources.bcqg.page_size"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -18,7 +19,7 @@ import (
 // Sources of interfaces.md, and which of them this build can sync.
 var (
 	allSources       = []string{"dossiers", "petitions", "procedures", "evaluation", "bcqg", "files"}
-	supportedSources = map[string]bool{"dossiers": true, "petitions": true, "procedures": true, "bcqg": true, "evaluation": true}
+	supportedSources = map[string]bool{"dossiers": true, "petitions": true, "procedures": true, "bcqg": true, "evaluation": true, "files": true}
 )
 
 // errNotImplemented is returned by commands that exist in the interface but
@@ -83,13 +84,19 @@ normalized go to the rejects table (v_rejects) with the reason; the rest load.
 Sources: dossiers and petitions (windows on NgayCapNhat); procedures (the
 catalogue, a full snapshot each time); bcqg and evaluation (per unit and
 period: every period since sync.since on the first run, then the current and
-previous period of each length). files is not implemented yet. Without --once, sync runs once as well: the repeating
+previous period of each length); files (the .xlsx/.csv exports dropped in
+files.inbox: loaded once per content, then moved to done/ or, with a reason
+file, to failed/). Without --source, every source (files only when
+files.inbox is set). Without --once, sync runs once as well: the repeating
 scheduler is 'dvcindex serve'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sources := []string{source}
 			if source == "" {
 				sources = implementedSources()
+				if a.cfg.Files.Inbox == "" {
+					sources = slices.DeleteFunc(sources, func(s string) bool { return s == "files" })
+				}
 			} else if !contains(allSources, source) {
 				return usagef("unknown source %q; sources are %s", source, strings.Join(allSources, ", "))
 			} else if !supportedSources[source] {
@@ -130,6 +137,8 @@ func implementedSources() []string {
 // syncOnce runs one incremental pass of source.
 func (a *app) syncOnce(ctx context.Context, store *load.Store, source string, dryRun, unsafeDevKey bool) error {
 	switch source {
+	case "files":
+		return a.syncFiles(ctx, store, dryRun, unsafeDevKey)
 	case "procedures":
 		return a.syncProcedures(ctx, store, dryRun)
 	case "bcqg", "evaluation":
@@ -173,7 +182,7 @@ func (a *app) syncOnce(ctx context.Context, store *load.Store, source string, dr
 	}
 	runID := newRunID(a.now())
 	log := a.log.With().Str("run_id", runID).Str("source", source).Logger()
-	res, err := a.runWindowedSync(ctx, store, a.portalClient(log),
+	res, err := a.runWindowedSync(ctx, store, a.sourceClient(source, log),
 		syncRequest{runID: runID, source: src, command: "sync", window: w, advance: true, dryRun: dryRun}, log)
 	a.printRun(res)
 	return err
@@ -212,19 +221,31 @@ func contains(list []string, s string) bool {
 
 func newBackfillCmd(a *app) *cobra.Command {
 	var source, from, to string
-	var dryRun bool
+	var dryRun, unsafeDevKey bool
 	cmd := &cobra.Command{
 		Use:   "backfill --source NAME --from DATE --to DATE",
-		Short: "Re-read a closed window in steps (not implemented yet)",
-		Long: `Re-reads [--from, --to) of a source in steps with a progress bar, without
-moving the incremental watermark backwards. Not implemented yet: exits 1.`,
+		Short: "Re-read a closed window of a source in steps, resumably",
+		Long: `Re-reads [--from, --to) (dates yyyy-mm-dd, Asia/Ho_Chi_Minh) of a source in
+windows of sync.window, with a progress bar on a terminal (plain progress lines
+otherwise). dossiers and petitions record their progress after each window in
+sync_state under "backfill:SOURCE:FROM:TO", so running the same backfill again
+continues where it stopped (and says "already complete" once done). The
+incremental watermark of the source is never read or moved. bcqg and
+evaluation re-read every period (month, quarter, year) in the range.
+--to must be a closed window: at most now − sync.safety_lag.`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return notImplemented("backfill", "#5") },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.backfill(cmd.Context(), source, from, to, dryRun, unsafeDevKey)
+		},
 	}
-	cmd.Flags().StringVar(&source, "source", "", "source to re-read")
-	cmd.Flags().StringVar(&from, "from", "", "start date (yyyy-mm-dd), inclusive")
-	cmd.Flags().StringVar(&to, "to", "", "end date (yyyy-mm-dd), exclusive")
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "extract and normalize only, write nothing")
+	cmd.Flags().StringVar(&source, "source", "", "source to re-read: dossiers, petitions, evaluation, bcqg (required)")
+	cmd.Flags().StringVar(&from, "from", "", "start date (yyyy-mm-dd), inclusive (required)")
+	cmd.Flags().StringVar(&to, "to", "", "end date (yyyy-mm-dd), exclusive (required)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "extract and normalize, print the counts and the rejects, write nothing")
+	cmd.Flags().BoolVar(&unsafeDevKey, "unsafe-dev-pii-key", false, "if pii.key is unset, hash personal data with a PUBLIC development key (throwaway databases only)")
+	for _, f := range []string{"source", "from", "to"} {
+		_ = cmd.MarkFlagRequired(f)
+	}
 	return cmd
 }
 
@@ -266,36 +287,47 @@ recomputing replaces a period's rows. Rules: docs/indicators.md.`,
 	return cmd
 }
 
-func newReportCmd(a *app) *cobra.Command {
-	var period, format, out string
-	cmd := &cobra.Command{
-		Use:   "report --period P --format md|csv|html --out FILE",
-		Short: "Write the district's report for a period (not implemented yet)",
-		Args:  cobra.NoArgs,
-		RunE:  func(*cobra.Command, []string) error { return notImplemented("report", "#7") },
-	}
-	cmd.Flags().StringVar(&period, "period", "", "period: 2024, 2024-Q2 or 2024-07")
-	cmd.Flags().StringVar(&format, "format", "md", "md, csv or html")
-	cmd.Flags().StringVar(&out, "out", "", "output file")
-	return cmd
-}
-
 func newServeCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
-		Short: "Run the scheduler daemon with /metrics, /healthz, /readyz (not implemented yet)",
-		Args:  cobra.NoArgs,
-		RunE:  func(*cobra.Command, []string) error { return notImplemented("serve", "#6") },
+		Short: "Run the scheduler daemon with /metrics, /healthz, /readyz",
+		Long: `Runs the scheduled jobs until SIGTERM or SIGINT: a sync of every implemented
+source on schedule.sync, compute of the current and previous month and quarter
+on schedule.compute, and the report on schedule.report (robfig/cron specs with
+an optional CRON_TZ=Zone prefix, or @every 30s; "" disables a job). A job never
+overlaps itself: a run due while the previous one is still running is skipped
+and logged. A job that panics is logged and runs again at its next time. Each
+run is limited to serve.job_timeout.
+
+On serve.addr: /metrics (Prometheus), /healthz (the process is alive) and
+/readyz (ClickHouse reachable, migrations current, no source older than its
+freshness.<source> limit, read from v_runs).
+
+On SIGTERM or SIGINT it starts no new run, lets running jobs finish within
+serve.grace_period, then aborts them (a sync keeps its watermark at the last
+window whose batches were all acknowledged) and exits 0.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.serve(cmd.Context(), serveHooks{}) },
 	}
 }
 
 func newDoctorCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "doctor",
-		Short: "Check config, ClickHouse and sources, and say how to fix problems (not implemented yet)",
-		Args:  cobra.NoArgs,
-		RunE:  func(*cobra.Command, []string) error { return notImplemented("doctor", "#6") },
+		Short: "Check config, ClickHouse and sources, and say how to fix problems",
+		Long: `Checks the configuration (every key, with the file or variable it came from),
+ClickHouse (reachable, version, rights to create, insert and select, schema
+current), the portal (credentials accepted, one page of each source reads),
+the personal-data key, every schedule (with its next three run times in local
+time) and the freshness of every source (from v_runs). Prints each problem with
+its fix in one sentence, and exits 1 if there is any.`,
+		Args: cobra.NoArgs,
+		// doctor must run on a configuration that does not validate, to
+		// explain what is wrong with it: it loads the configuration itself.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+		RunE:              func(cmd *cobra.Command, _ []string) error { return a.doctor(cmd.Context()) },
 	}
+	return cmd
 }
 
 func newVersionCmd(a *app) *cobra.Command {

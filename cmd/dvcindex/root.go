@@ -27,6 +27,9 @@ type app struct {
 	cfgPath  string
 	logFmt   string
 	logLevel string
+	// obs, if set, is told about every sync run and portal retry (serve's
+	// metrics); commands run once leave it nil.
+	obs syncObserver
 }
 
 func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {
@@ -73,16 +76,7 @@ Exit codes: 0 success, 1 failure, 2 usage error.`,
 
 // init loads the configuration and sets up logging.
 func (a *app) init() error {
-	path := a.cfgPath
-	if path == "" {
-		path = getenv(a.environ, "DVC_CONFIG")
-	}
-	if path == "" {
-		if _, err := os.Stat("dvcindex.yaml"); err == nil {
-			path = "dvcindex.yaml"
-		}
-	}
-	cfg, err := config.Load(path, a.environ)
+	cfg, err := config.Load(a.configPath(), a.environ)
 	if err != nil {
 		// A configuration the operator must correct is a usage error (exit 2).
 		return usageError{err}
@@ -99,6 +93,21 @@ func (a *app) init() error {
 	a.cfg = cfg
 	a.log = newLogger(a.stderr, cfg.Log)
 	return nil
+}
+
+// configPath is --config, else $DVC_CONFIG, else ./dvcindex.yaml if present,
+// else "" (defaults and DVC_* variables only).
+func (a *app) configPath() string {
+	path := a.cfgPath
+	if path == "" {
+		path = getenv(a.environ, "DVC_CONFIG")
+	}
+	if path == "" {
+		if _, err := os.Stat("dvcindex.yaml"); err == nil {
+			path = "dvcindex.yaml"
+		}
+	}
+	return path
 }
 
 func getenv(environ []string, name string) string {
@@ -125,6 +134,10 @@ func newLogger(w io.Writer, c config.Log) zerolog.Logger {
 	if console {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
 	}
+	// The pipeline logs from several goroutines at once (the fetcher's
+	// retries, the loader's rejects): one line is written whole at a time,
+	// whatever the writer.
+	w = zerolog.SyncWriter(w)
 	return zerolog.New(w).Level(level).With().Timestamp().Logger()
 }
 

@@ -27,9 +27,10 @@ const (
 
 // syncStats are the counts of one run.
 type syncStats struct {
-	Fetched  atomic.Uint64 // records read from the portal
-	Loaded   atomic.Uint64 // dossiers acknowledged by ClickHouse (or normalized, in a dry run)
-	Rejected atomic.Uint64
+	Fetched    atomic.Uint64 // records read from the portal
+	Normalized atomic.Uint64 // records that passed normalization (before loading)
+	Loaded     atomic.Uint64 // dossiers acknowledged by ClickHouse (or normalized, in a dry run)
+	Rejected   atomic.Uint64
 }
 
 // normalized is one page after transform.
@@ -107,6 +108,7 @@ func syncWindow(ctx context.Context, src *extract.Windowed, w extract.Window, no
 			for p := range pages {
 				stats.Fetched.Add(uint64(len(p.Records)))
 				n := normalize(p)
+				stats.Normalized.Add(uint64(len(n.dossiers) + len(n.petitions)))
 				select {
 				case results <- n:
 				case <-gctx.Done():
@@ -203,7 +205,8 @@ type syncRequest struct {
 	runID    string
 	command  string         // "sync" or "backfill"
 	window   extract.Window // the whole span to read
-	advance  bool           // move the incremental watermark after each window
+	advance  bool           // move the watermark (stateKey, else the source's) after each window
+	stateKey string         // sync_state entry advanced instead of the source's incremental watermark
 	dryRun   bool
 	progress func(done, total int, w extract.Window)
 }
@@ -234,7 +237,7 @@ func (a *app) runWindowedSync(ctx context.Context, store *load.Store, client *ex
 
 	stats := &syncStats{}
 	src := &extract.Windowed{Client: client, Source: req.source.name, Path: req.source.path,
-		PageSize: a.cfg.Portal.PageSize, Location: transform.HoChiMinh()}
+		PageSize: a.cfg.Source(req.source.name).PageSize, Location: transform.HoChiMinh()}
 	windows := extract.PlanWindows(from, to, a.cfg.Sync.Window.D())
 	var dry *dryRunSink
 	var syncErr error
@@ -261,7 +264,11 @@ func (a *app) runWindowedSync(ctx context.Context, store *load.Store, client *ex
 			break
 		}
 		if req.advance && !req.dryRun {
-			if err := store.AdvanceWatermark(ctx, req.source.name, w.To, runID); err != nil {
+			state := req.source.name
+			if req.stateKey != "" {
+				state = req.stateKey // a backfill's own progress, never the incremental watermark
+			}
+			if err := store.AdvanceWatermark(ctx, state, w.To, runID); err != nil {
 				syncErr = err
 				break
 			}
@@ -297,6 +304,7 @@ func (a *app) runWindowedSync(ctx context.Context, store *load.Store, client *ex
 			log.Error().Err(err).Msg("could not record the run's outcome")
 			syncErr = errors.Join(syncErr, err)
 		}
+		a.observeRun(run, stats.Normalized.Load())
 	}
 	res := syncResult{run: run}
 	if dry != nil {

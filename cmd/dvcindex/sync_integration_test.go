@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http/httptest"
@@ -62,7 +61,9 @@ func newBenchHarness(t testing.TB, opts simulator.Options) *harness {
 
 // run executes one command line and returns exit code, stdout and stderr.
 func (h *harness) run(extraEnv []string, args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
+	// The pipeline logs from several goroutines (fetcher retries, loader
+	// rejects): the buffers must be safe for concurrent writes.
+	var out, errb syncBuffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	code := run(ctx, args, &out, &errb, append(append([]string{}, h.env...), extraEnv...))

@@ -65,7 +65,7 @@ func (a *app) syncKeyed(ctx context.Context, store *load.Store, src keyedSource,
 			return err
 		}
 	}
-	client := a.portalClient(log)
+	client := a.sourceClient(src.name, log)
 	var rejects []transform.Reject
 	var fetched, loaded uint64
 	var syncErr error
@@ -90,9 +90,10 @@ func (a *app) syncKeyed(ctx context.Context, store *load.Store, src keyedSource,
 			syncErr = w.Flush(ctx)
 		}
 	}
-	if syncErr == nil && !dryRun {
+	if syncErr == nil && !dryRun && command != "backfill" {
 		// The watermark of a keyed source only says "initialised at": later
-		// runs re-read the periods that can still change.
+		// runs re-read the periods that can still change. A backfill of some
+		// periods initialises nothing.
 		syncErr = store.AdvanceWatermark(ctx, src.name, a.now(), runID)
 	}
 	end := a.now()
@@ -114,6 +115,7 @@ func (a *app) syncKeyed(ctx context.Context, store *load.Store, src keyedSource,
 		if err := store.RecordRun(rctx, run); err != nil {
 			syncErr = errors.Join(syncErr, err)
 		}
+		a.observeRun(run, loaded)
 	}
 	res := syncResult{run: run}
 	if dryRun {

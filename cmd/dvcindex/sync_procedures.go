@@ -65,6 +65,7 @@ func (a *app) syncProcedures(ctx context.Context, store *load.Store, dryRun bool
 		if rerr := store.RecordRun(rctx, run); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
+		a.observeRun(run, uint64(len(entries)))
 	}
 	res := syncResult{run: run}
 	if dryRun {
@@ -75,7 +76,8 @@ func (a *app) syncProcedures(ctx context.Context, store *load.Store, dryRun bool
 }
 
 func (a *app) readCatalogue(ctx context.Context, log zerolog.Logger) (entries []load.CatalogueEntry, rejects []transform.Reject, fetched uint64, err error) {
-	src := &extract.Snapshot{Client: a.portalClient(log), Source: "procedures", Path: "/api/v1/procedures", PageSize: a.cfg.Portal.PageSize}
+	src := &extract.Snapshot{Client: a.sourceClient("procedures", log), Source: "procedures", Path: "/api/v1/procedures",
+		PageSize: a.cfg.Source("procedures").PageSize}
 	parser := transform.NewProcedureParser(transform.HoChiMinh())
 	pages := make(chan extract.Page, pagesInFlight)
 	g, gctx := errgroup.WithContext(ctx)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/rs/zerolog"
 
@@ -18,18 +17,22 @@ func (a *app) openStore(ctx context.Context) (*load.Store, error) {
 	return load.Open(ctx, load.Options{
 		Addr: c.Addr, Database: c.Database, Username: c.Username, Password: c.Password.Reveal(),
 		DialTimeout: c.DialTimeout.D(), ReadTimeout: c.ReadTimeout.D(), BatchRows: c.BatchRows,
-		Retries: 3, RetryWait: time.Second, Logger: a.log,
+		Retries: c.MaxRetries, RetryWait: c.RetryWait.D(), Logger: a.log,
 	})
 }
 
 // portalClient returns the extraction client for the configured portal.
-func (a *app) portalClient(log zerolog.Logger) *extract.Client {
-	p := a.cfg.Portal
+func (a *app) portalClient(log zerolog.Logger) *extract.Client { return a.sourceClient("", log) }
+
+// sourceClient returns the extraction client of one source: the portal:
+// settings with the source's sources.<name> overrides (config.Source).
+func (a *app) sourceClient(source string, log zerolog.Logger) *extract.Client {
+	p := a.cfg.Source(source)
 	return extract.New(extract.Options{
 		BaseURL: p.BaseURL, Username: p.Username, Password: p.Password.Reveal(),
 		Timeout: p.Timeout.D(), RateLimit: p.RateLimit, MaxRetries: p.MaxRetries,
 		RetryWait: p.RetryWait.D(), RetryMaxWait: p.RetryMaxWait.D(), MaxBodyBytes: p.MaxBodyBytes,
-		Logger: log,
+		Concurrency: p.Concurrency, Logger: log, OnRetry: a.onPortalRetry,
 	})
 }
 

@@ -3,7 +3,7 @@
 // of Hoài Nhơn. It is for the demo and the tests and never needs the network.
 //
 //	portalsim --addr 127.0.0.1:8089 --seed 1 --dossiers 5000 --from 2024-01-01 --to 2025-01-01 \
-//	    --petitions 200 --late-sync-unit 21640
+//	    --petitions 200 --late-sync-unit 21640 [--faults 429,503,reset,truncate,html200,slow,dup,mutate --fault-rate 0.1]
 package main
 
 import (
@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -45,6 +46,9 @@ func run(args []string, log zerolog.Logger) error {
 	ttl := fs.Duration("token-ttl", def.TokenTTL, "access token lifetime")
 	petitions := fs.Int("petitions", def.Petitions, "number of petitions (PAKN) updated in [from, to); 0 = dossiers/25, negative = none")
 	lateSync := fs.String("late-sync-unit", def.LateSyncUnit, "GSO code of a ward whose dossier steps mostly reach the national portal 2–5 days late (\"\" = none)")
+	faults := fs.String("faults", "", "faults to inject, comma-separated: "+strings.Join(simulator.FaultKinds, ",")+" (see simulator/faults.go)")
+	faultRate := fs.Float64("fault-rate", 0.1, "probability of a fault per request (per window for mutate), in [0, 1]")
+	slowDelay := fs.Duration("slow-delay", def.SlowDelay, "how long a 'slow' fault delays the response (default 2s)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -53,6 +57,10 @@ func run(args []string, log zerolog.Logger) error {
 	opts.PageSizeMax, opts.TokenTTL = *pageMax, *ttl
 	opts.Petitions, opts.LateSyncUnit = *petitions, *lateSync
 	var err error
+	if opts.Faults, err = simulator.ParseFaults(*faults); err != nil {
+		return fmt.Errorf("--faults: %w", err)
+	}
+	opts.FaultRate, opts.SlowDelay = *faultRate, *slowDelay
 	if opts.From, err = time.ParseInLocation(time.DateOnly, *from, simulator.Location); err != nil {
 		return fmt.Errorf("--from: %w", err)
 	}
@@ -78,7 +86,8 @@ func run(args []string, log zerolog.Logger) error {
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info().Str("addr", ln.Addr().String()).Int64("seed", opts.Seed).Int("dossiers", opts.Dossiers).
 		Int("petitions", sim.Petitions()).Str("late_sync_unit", opts.LateSyncUnit).
-		Str("from", *from).Str("to", *to).Msg("portal simulator listening")
+		Str("from", *from).Str("to", *to).Strs("faults", opts.Faults).Float64("fault_rate", opts.FaultRate).
+		Msg("portal simulator listening")
 
 	select {
 	case err := <-errc:

@@ -28,7 +28,7 @@ func TestDefinitionsParse(t *testing.T) {
 			t.Errorf("%s: metrics sum to %v, want %v", g, maxBy[g], w)
 		}
 	}
-	if len(ms) != 23 {
+	if len(ms) != 24 {
 		t.Errorf("%d metrics", len(ms))
 	}
 	if _, err := PeriodDossiers(); err != nil {

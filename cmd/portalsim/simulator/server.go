@@ -32,11 +32,11 @@ const DefaultPageSize = 500
 func (s *Simulator) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/auth/token", allow(http.MethodPost, http.HandlerFunc(s.handleToken)))
-	mux.Handle("/api/v1/dossiers", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleDossiers))))
-	mux.Handle("/api/v1/procedures", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleProcedures))))
-	mux.Handle("/api/v1/petitions", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handlePetitions))))
-	mux.Handle("/api/v1/evaluation", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleEvaluation))))
-	mux.Handle("/api/v1/bcqg/received", allow(http.MethodGet, s.requireAuth(http.HandlerFunc(s.handleBCQG))))
+	mux.Handle("/api/v1/dossiers", allow(http.MethodGet, s.requireAuth(s.withFaults(http.HandlerFunc(s.handleDossiers)))))
+	mux.Handle("/api/v1/procedures", allow(http.MethodGet, s.requireAuth(s.withFaults(http.HandlerFunc(s.handleProcedures)))))
+	mux.Handle("/api/v1/petitions", allow(http.MethodGet, s.requireAuth(s.withFaults(http.HandlerFunc(s.handlePetitions)))))
+	mux.Handle("/api/v1/evaluation", allow(http.MethodGet, s.requireAuth(s.withFaults(http.HandlerFunc(s.handleEvaluation)))))
+	mux.Handle("/api/v1/bcqg/received", allow(http.MethodGet, s.requireAuth(s.withFaults(http.HandlerFunc(s.handleBCQG)))))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.URL.Path)
 	})
@@ -253,6 +253,12 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	}
 	start, end, total := s.pageRange(pq)
 	s.requests.Add(1)
+	stale := s.mutation(pq) // a record of the window not yet updated (mutate)
+	if stale >= 0 {
+		total++
+		end = min(end, start+pq.pageSize-1)
+	}
+	dup := s.dupRecord(pq, start, end)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
@@ -265,14 +271,29 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	if _, err := pw.bw.Write(pw.hdr); err != nil {
 		return
 	}
-	for i := start; i < end; i++ {
+	first := true
+	emit := func(i int, updated string) bool {
 		pw.e.b = pw.e.b[:0]
-		if i > start {
+		if !first {
 			pw.e.b = append(pw.e.b, ',')
 		}
+		first = false
 		s.generate(&pw.g, i, &pw.d, nil, nil)
+		if updated != "" {
+			pw.d.NgayCapNhat = updated
+		}
 		pw.e.dossier(&pw.d)
-		if _, err := pw.bw.Write(pw.e.b); err != nil {
+		_, err := pw.bw.Write(pw.e.b)
+		return err == nil
+	}
+	if stale >= 0 && !emit(stale, pq.from.In(Location).Format(layCompact)) {
+		return
+	}
+	if dup >= 0 && !emit(dup, "") {
+		return
+	}
+	for i := start; i < end; i++ {
+		if !emit(i, "") {
 			return // client went away
 		}
 	}

@@ -55,6 +55,12 @@ type Options struct {
 	// steps synced to the national portal 2–5 days late ("" = none): the
 	// scenario behind a low DOSSIER_SYNC with a known cause.
 	LateSyncUnit string
+	// Faults lists the faults to inject (faults.go: FaultKinds) at
+	// FaultRate, a probability in [0, 1] per request (per window for
+	// mutate). SlowDelay is how long a "slow" response waits (default 2s).
+	Faults    []string
+	FaultRate float64
+	SlowDelay time.Duration
 }
 
 // DefaultOptions are the portalsim command's defaults: seed 1, 5000
@@ -140,6 +146,11 @@ type Simulator struct {
 	requests atomic.Int64
 
 	periods periodCache // official scores, per period
+
+	faults        faultState // under mu
+	faultRequests atomic.Int64
+	dupRequests   atomic.Int64
+	injected      atomic.Int64
 }
 
 type weighted[T any] struct {
@@ -166,6 +177,9 @@ func New(opts Options) (*Simulator, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.SlowDelay <= 0 {
+		opts.SlowDelay = 2 * time.Second
 	}
 	switch {
 	case opts.From.IsZero() || opts.To.IsZero():
@@ -229,6 +243,9 @@ func New(opts Options) (*Simulator, error) {
 	}
 	if len(s.wardP.items) == 0 || len(s.distP.items) == 0 {
 		return nil, errors.New("simulator: procedure catalogue lacks ward or district procedures")
+	}
+	if err := s.initFaults(); err != nil {
+		return nil, err
 	}
 	s.handler = s.routes()
 	return s, nil

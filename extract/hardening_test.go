@@ -1,0 +1,203 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// slow answers after d, unless the client gave up first.
+func slow(d time.Duration) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		time.Sleep(d)
+		okJSON(w)
+	}
+}
+
+// lockedBuffer is a log sink safe for the client's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestHardenedFaults(t *testing.T) {
+	big := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"error_code":"0","message":"%s","value":42}`, strings.Repeat("x", 8<<10))
+	}
+	tests := []struct {
+		name      string
+		script    []func(http.ResponseWriter)
+		wantErr   error
+		wantCalls int32
+		wantInErr string
+		wantInLog []string // substrings of the retry log lines
+	}{
+		{"slow past the timeout, then ok", []func(http.ResponseWriter){slow(400 * time.Millisecond), okJSON}, nil, 2, "",
+			[]string{`"attempt":1`, `"wait":`, "Timeout"}},
+		{"reset twice, then ok", []func(http.ResponseWriter){reset, reset, okJSON}, nil, 3, "",
+			// net/http itself may resend a GET that failed on a reused
+			// connection, so only the first retry line is certain.
+			[]string{`"attempt":1`, "EOF"}},
+		{"429 with Retry-After, capped", []func(http.ResponseWriter){status(429, `{"error_code":"429"}`, "Retry-After", "3600"), okJSON}, nil, 2, "",
+			[]string{"HTTP 429", `"wait":20`}},
+		{"html 200", []func(http.ResponseWriter){html200, okJSON}, nil, 2, "", []string{"text/html"}},
+		{"truncated body", []func(http.ResponseWriter){truncated, okJSON}, nil, 2, "", []string{"not complete JSON"}},
+		{"body over the limit is permanent", []func(http.ResponseWriter){big}, ErrPermanent, 1, "larger than 4096 bytes", nil},
+		{"403 is permanent", []func(http.ResponseWriter){status(403, `{"error_code":"403","message":"forbidden unit"}`)}, ErrPermanent, 1, "forbidden unit", nil},
+		{"slow forever exhausts", []func(http.ResponseWriter){slow(400 * time.Millisecond)}, ErrRetriesExhausted, 3, "3 attempts", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakePortal{password: "p", script: tt.script}
+			srv := httptest.NewServer(f)
+			t.Cleanup(srv.Close)
+			logs := &lockedBuffer{}
+			c := New(Options{BaseURL: srv.URL, Password: "p", Timeout: 150 * time.Millisecond, MaxRetries: 2,
+				RetryWait: 2 * time.Millisecond, RetryMaxWait: 20 * time.Millisecond, MaxBodyBytes: 4096,
+				Logger: zerolog.New(logs)})
+			var out struct{ Value int }
+			err := c.Get(context.Background(), "/api/v1/x", nil, &out)
+			if tt.wantErr == nil {
+				if err != nil || out.Value != 42 {
+					t.Fatalf("err=%v value=%d", err, out.Value)
+				}
+			} else if !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), tt.wantInErr) {
+				t.Fatalf("err = %v, want %v containing %q", err, tt.wantErr, tt.wantInErr)
+			}
+			if got := f.calls.Load(); got != tt.wantCalls {
+				t.Errorf("calls = %d, want %d", got, tt.wantCalls)
+			}
+			log := logs.String()
+			for _, s := range tt.wantInLog {
+				if !strings.Contains(log, s) {
+					t.Errorf("retry log lacks %q:\n%s", s, log)
+				}
+			}
+			// Every retry line says what failed, which attempt and the wait.
+			for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+				if !strings.Contains(line, "retrying") {
+					continue
+				}
+				for _, k := range []string{`"error":`, `"attempt":`, `"max_attempts":`, `"wait":`, `"path":`} {
+					if !strings.Contains(line, k) {
+						t.Errorf("retry line lacks %s: %s", k, line)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestConcurrencyIsBounded(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	f := &fakePortal{password: "p", script: []func(http.ResponseWriter){func(w http.ResponseWriter) {
+		n := inFlight.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+		inFlight.Add(-1)
+		okJSON(w)
+	}}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	c := New(Options{BaseURL: srv.URL, Password: "p", Concurrency: 2})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = c.Get(context.Background(), "/api/v1/x", nil, &struct{}{})
+		}()
+	}
+	wg.Wait()
+	if p := peak.Load(); p != 2 {
+		t.Fatalf("peak requests in flight = %d, want 2", p)
+	}
+}
+
+// TestWindowReadAgainWhenItChanges: a record of the window is updated (moves
+// out of it) after page 1 was read, so every later record moves up one place
+// and the one crossing the page boundary would never be served. The reader
+// sees the total shrink and reads the window again.
+func TestWindowReadAgainWhenItChanges(t *testing.T) {
+	const size = 10
+	before := []string{"OLD"} // the record that will be updated, first in the window
+	var after []string
+	for i := range 25 {
+		after = append(after, fmt.Sprintf("D%02d", i))
+	}
+	before = append(before, after...)
+	var mutated atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/v1/auth/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"error_code":"0","access_token":"t","expires_in":3600}`)
+	})
+	mux.HandleFunc("/api/v1/dossiers", func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		if page >= 2 {
+			mutated.Store(true) // OLD was updated right after page 1 was served
+		}
+		list := before
+		if mutated.Load() {
+			list = after
+		}
+		lo, hi := min((page-1)*size, len(list)), min(page*size, len(list))
+		var recs []string
+		for _, id := range list[lo:hi] {
+			recs = append(recs, `{"MaHoSo":"`+id+`"}`)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"error_code":"0","message":"","page":%d,"page_size":%d,"total":%d,"data":[%s]}`, page, size, len(list), strings.Join(recs, ","))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	src := &Windowed{Client: New(Options{BaseURL: srv.URL}), Source: "dossiers", Path: "/api/v1/dossiers", PageSize: size}
+	out := make(chan Page, 100)
+	if err := src.Stream(context.Background(), Window{From: time.Unix(0, 0), To: time.Unix(100, 0)}, out); err != nil {
+		t.Fatal(err)
+	}
+	close(out)
+	seen := map[string]bool{}
+	for p := range out {
+		for _, r := range p.Records {
+			var d struct{ MaHoSo string }
+			_ = json.Unmarshal(r, &d)
+			seen[d.MaHoSo] = true
+		}
+	}
+	for _, id := range after {
+		if !seen[id] {
+			t.Errorf("record %s lost", id)
+		}
+	}
+}
