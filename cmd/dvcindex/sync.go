@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
@@ -279,33 +277,8 @@ func (a *app) runWindowedSync(ctx context.Context, store *load.Store, client *ex
 		log.Debug().Stringer("window", w).Uint64("fetched", stats.Fetched.Load()).Msg("window loaded")
 	}
 
-	end := a.now()
-	run.FinishedAt = &end
 	run.Fetched, run.Loaded, run.Rejected = stats.Fetched.Load(), stats.Loaded.Load(), stats.Rejected.Load()
-	run.Status = load.RunSuccess
-	if req.dryRun {
-		run.Status = load.RunDryRun
-	}
-	if syncErr != nil {
-		run.Status, run.Error = load.RunFailed, syncErr.Error()
-	}
-	ev := log.Info()
-	if syncErr != nil {
-		ev = log.Error().Err(syncErr)
-	}
-	ev.Uint64("fetched", run.Fetched).Uint64("loaded", run.Loaded).Uint64("rejected", run.Rejected).
-		Dur("took", end.Sub(start)).Str("status", run.Status).Msg("sync finished")
-	if !req.dryRun {
-		// Record the outcome even when the run was cancelled: a fresh context
-		// with a short deadline, since ctx may be done.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-		defer cancel()
-		if err := store.RecordRun(rctx, run); err != nil {
-			log.Error().Err(err).Msg("could not record the run's outcome")
-			syncErr = errors.Join(syncErr, err)
-		}
-		a.observeRun(run, stats.Normalized.Load())
-	}
+	syncErr = a.finishRun(ctx, store, &run, syncErr, req.dryRun, stats.Normalized.Load(), log, nil)
 	res := syncResult{run: run}
 	if dry != nil {
 		res.rejects = dry.rejects

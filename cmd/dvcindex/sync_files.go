@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -88,8 +87,6 @@ func (a *app) syncFiles(ctx context.Context, store *load.Store, dryRun, unsafeDe
 			break
 		}
 	}
-	end := a.now()
-	run.FinishedAt = &end
 	var failed []string
 	var rejects []transform.Reject
 	for _, o := range outcomes {
@@ -101,25 +98,9 @@ func (a *app) syncFiles(ctx context.Context, store *load.Store, dryRun, unsafeDe
 			failed = append(failed, o.name)
 		}
 	}
-	run.Status = load.RunSuccess
-	if dryRun {
-		run.Status = load.RunDryRun
-	}
-	ev := log.Info()
-	if runErr != nil {
-		run.Status, run.Error = load.RunFailed, runErr.Error()
-		ev = log.Error().Err(runErr)
-	}
-	ev.Int("files", len(outcomes)).Strs("failed_files", failed).Uint64("rows", run.Fetched).Uint64("loaded", run.Loaded).
-		Uint64("rejected", run.Rejected).Dur("took", end.Sub(start)).Str("status", run.Status).Msg("sync finished")
-	if !dryRun {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-		defer cancel()
-		if err := store.RecordRun(rctx, run); err != nil {
-			runErr = errors.Join(runErr, err)
-		}
-		a.observeRun(run, run.Loaded)
-	}
+	runErr = a.finishRun(ctx, store, &run, runErr, dryRun, run.Loaded, log, func(e *zerolog.Event) *zerolog.Event {
+		return e.Int("files", len(outcomes)).Strs("failed_files", failed)
+	})
 	for _, o := range outcomes {
 		switch o.status {
 		case "duplicate":

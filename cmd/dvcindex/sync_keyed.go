@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"time"
 
 	"github.com/rs/zerolog"
 
@@ -96,27 +95,10 @@ func (a *app) syncKeyed(ctx context.Context, store *load.Store, src keyedSource,
 		// periods initialises nothing.
 		syncErr = store.AdvanceWatermark(ctx, src.name, a.now(), runID)
 	}
-	end := a.now()
-	run.FinishedAt, run.Fetched, run.Loaded, run.Rejected = &end, fetched, loaded, uint64(len(rejects))
-	run.Status = load.RunSuccess
-	if dryRun {
-		run.Status = load.RunDryRun
-	}
-	ev := log.Info()
-	if syncErr != nil {
-		run.Status, run.Error = load.RunFailed, syncErr.Error()
-		ev = log.Error().Err(syncErr)
-	}
-	ev.Uint64("fetched", fetched).Uint64("loaded", loaded).Int("rejected", len(rejects)).Int("periods", len(periods)).
-		Dur("took", end.Sub(start)).Str("status", run.Status).Msg("sync finished")
-	if !dryRun {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-		defer cancel()
-		if err := store.RecordRun(rctx, run); err != nil {
-			syncErr = errors.Join(syncErr, err)
-		}
-		a.observeRun(run, loaded)
-	}
+	run.Fetched, run.Loaded, run.Rejected = fetched, loaded, uint64(len(rejects))
+	syncErr = a.finishRun(ctx, store, &run, syncErr, dryRun, loaded, log, func(e *zerolog.Event) *zerolog.Event {
+		return e.Int("periods", len(periods))
+	})
 	res := syncResult{run: run}
 	if dryRun {
 		res.rejects = rejects

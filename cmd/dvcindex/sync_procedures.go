@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
@@ -45,28 +43,11 @@ func (a *app) syncProcedures(ctx context.Context, store *load.Store, dryRun bool
 			}
 		}
 	}
-	end := a.now()
-	run.FinishedAt, run.Fetched, run.Loaded, run.Rejected = &end, fetched, uint64(len(entries)), uint64(len(rejects))
-	run.Status = load.RunSuccess
-	if dryRun {
-		run.Status = load.RunDryRun
-	}
-	ev := log.Info()
+	run.Fetched, run.Loaded, run.Rejected = fetched, uint64(len(entries)), uint64(len(rejects))
 	if err != nil {
 		err = fmt.Errorf("sync %s: %w", source, err)
-		run.Status, run.Error = load.RunFailed, err.Error()
-		ev = log.Error().Err(err)
 	}
-	ev.Uint64("fetched", run.Fetched).Uint64("loaded", run.Loaded).Uint64("rejected", run.Rejected).
-		Dur("took", end.Sub(start)).Str("status", run.Status).Msg("sync finished")
-	if !dryRun {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-		defer cancel()
-		if rerr := store.RecordRun(rctx, run); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
-		a.observeRun(run, uint64(len(entries)))
-	}
+	err = a.finishRun(ctx, store, &run, err, dryRun, uint64(len(entries)), log, nil)
 	res := syncResult{run: run}
 	if dryRun {
 		res.rejects = rejects
