@@ -135,7 +135,9 @@ func flattenErrors(err error) []error {
 }
 
 func (a *app) doctorSchedules(d *doctorReport) {
-	d.section("schedules (next runs in local time, " + time.Local.String() + ")")
+	// Users read times in Viet Nam's zone, whatever the server's.
+	local := transform.HoChiMinh()
+	d.section("schedules (next runs in local time, " + local.String() + ")")
 	now := a.now()
 	for _, s := range []struct{ key, spec string }{
 		{"schedule.sync", a.cfg.Schedule.Sync}, {"schedule.compute", a.cfg.Schedule.Compute}, {"schedule.report", a.cfg.Schedule.Report},
@@ -154,7 +156,7 @@ func (a *app) doctorSchedules(d *doctorReport) {
 		t := now
 		for i := 0; i < 3; i++ {
 			t = sched.Next(t)
-			next = append(next, t.In(time.Local).Format("2006-01-02 15:04 MST"))
+			next = append(next, t.In(local).Format("2006-01-02 15:04"))
 		}
 		d.ok("%s %q: next %s", s.key, s.spec, strings.Join(next, ", "))
 	}
@@ -176,8 +178,16 @@ func (a *app) doctorPIIKey(d *doctorReport) {
 		d.problem("pii.key", "is the public development key", "set DVC_PII_KEY to a random secret of your own: hashes made with the public key can be reversed by guessing.")
 		return
 	}
+	if len(key) < minPIIKeyBytes {
+		d.problem("pii.key", fmt.Sprintf("is only %d bytes long", len(key)),
+			fmt.Sprintf("use at least %d random bytes (e.g. `openssl rand -hex 32`): a short key can be guessed, and with it every ID number.", minPIIKeyBytes))
+		return
+	}
 	d.ok("set (%d bytes, %s)", len(key), a.cfg.Origin("pii.key"))
 }
+
+// minPIIKeyBytes is the shortest personal-data key doctor accepts.
+const minPIIKeyBytes = 16
 
 func (a *app) doctorClickHouse(ctx context.Context, d *doctorReport) {
 	c := a.cfg.ClickHouse
@@ -271,7 +281,7 @@ func (a *app) doctorClickHouse(ctx context.Context, d *doctorReport) {
 			continue
 		}
 		if t, ok := last[src]; ok {
-			d.ok("%s: last successful sync %s (limit %s)", src, t.Local().Format("2006-01-02 15:04 MST"), a.cfg.Freshness.Of(src))
+			d.ok("%s: last successful sync %s (limit %s)", src, t.In(transform.HoChiMinh()).Format("2006-01-02 15:04"), a.cfg.Freshness.Of(src))
 		} else {
 			d.ok("%s: never synced (not checked: %s = 0)", src, key)
 		}

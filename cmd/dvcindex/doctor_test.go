@@ -42,6 +42,8 @@ func TestDoctorNamesEveryProblem(t *testing.T) {
 			[]string{"credentials of user \"demo\" accepted", "dossiers: one page read", "schedule.compute"}},
 		{"missing personal-data key and a bad report schedule", []string{"DVC_PII_KEY=", "DVC_SCHEDULE_REPORT=@every"},
 			[]string{"clickhouse.addr", "pii.key", "schedule.report"}, []string{"openssl rand"}},
+		{"a personal-data key too short to be secret", []string{"DVC_PII_KEY=short"},
+			[]string{"clickhouse.addr", "pii.key"}, []string{"only 5 bytes long"}},
 		{"an invalid value elsewhere in the config", []string{"DVC_PORTAL_PAGE_SIZE=5000"},
 			[]string{"portal.page_size", "clickhouse.addr"}, []string{"(from env DVC_PORTAL_PAGE_SIZE)"}},
 	}

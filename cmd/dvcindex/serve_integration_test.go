@@ -561,7 +561,7 @@ func TestDoctorPassesOnAHealthyInstall(t *testing.T) {
 			t.Errorf("doctor output lacks %q:\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, "schedule.sync"); n < 1 || !regexp.MustCompile(`schedule\.sync .*next \S+ \S+ \S+, \S+ \S+ \S+, \S+ \S+ \S+`).MatchString(out) {
+	if n := strings.Count(out, "schedule.sync"); n < 1 || !regexp.MustCompile(`schedule\.sync .*next \d{4}-\d\d-\d\d \d\d:\d\d, \S+ \S+, \S+ \S+`).MatchString(out) {
 		t.Errorf("doctor does not print the next three runs of schedule.sync:\n%s", out)
 	}
 	if strings.Contains(out, "integration-test-key") {
