@@ -123,6 +123,21 @@ scheduler is 'dvcindex serve'.`,
 	return cmd
 }
 
+// abandonStaleRuns marks runs of source left "running" by a process that
+// died as abandoned. A run older than twice serve.job_timeout cannot still be
+// alive: serve cancels its jobs at the timeout.
+func (a *app) abandonStaleRuns(ctx context.Context, store *load.Store, source string) {
+	before := a.now().Add(-2 * a.cfg.Serve.JobTimeout.D())
+	n, err := store.AbandonStaleRuns(ctx, source, before)
+	if err != nil {
+		a.log.Warn().Err(err).Str("source", source).Msg("could not mark stale runs as abandoned")
+		return
+	}
+	if n > 0 {
+		a.log.Warn().Int("runs", n).Str("source", source).Msg("runs left running by a process that ended were marked abandoned")
+	}
+}
+
 // implementedSources lists the sources sync can read, in interface order.
 func implementedSources() []string {
 	var out []string
@@ -136,6 +151,9 @@ func implementedSources() []string {
 
 // syncOnce runs one incremental pass of source.
 func (a *app) syncOnce(ctx context.Context, store *load.Store, source string, dryRun, unsafeDevKey bool) error {
+	if !dryRun {
+		a.abandonStaleRuns(ctx, store, source)
+	}
 	switch source {
 	case "files":
 		return a.syncFiles(ctx, store, dryRun, unsafeDevKey)

@@ -319,3 +319,27 @@ func TestDryRunWritesNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestStaleRunningRunsAreMarkedAbandoned(t *testing.T) {
+	h := newHarness(t, simOptions(50))
+	if code, _, errs := h.run(nil, "migrate"); code != 0 {
+		t.Fatal(errs)
+	}
+	ctx := context.Background()
+	long := time.Now().Add(-10 * time.Hour) // beyond 2 × serve.job_timeout (2h)
+	recent := time.Now().Add(-time.Minute)
+	for id, start := range map[string]time.Time{"killed": long, "alive": recent} {
+		if err := h.store.RecordRun(ctx, load.Run{ID: id, Source: "dossiers", Command: "sync", StartedAt: start, Status: load.RunRunning}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, errs := h.run(nil, "sync", "--source", "dossiers"); code != 0 || !strings.Contains(errs, "marked abandoned") {
+		t.Fatalf("sync exit %d: %s", code, errs)
+	}
+	if got := h.count("SELECT count() FROM {db}.v_runs WHERE run_id = 'killed' AND status = 'abandoned' AND error != ''"); got != 1 {
+		t.Error("the killed run is not marked abandoned")
+	}
+	if got := h.count("SELECT count() FROM {db}.v_runs WHERE run_id = 'alive' AND status = 'running'"); got != 1 {
+		t.Error("a run that may still be alive was touched")
+	}
+}
