@@ -237,8 +237,8 @@ func (s *Simulator) handlePetitions(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		return
 	}
-	pw := pageWriters.Get().(*pageWriter)
-	defer pageWriters.Put(pw)
+	pw := s.pageWriters.Get().(*pageWriter)
+	defer s.pageWriters.Put(pw)
 	pw.bw.Reset(w)
 	pw.hdr = appendPageHeader(pw.hdr[:0], pq, total)
 	if _, err := pw.bw.Write(pw.hdr); err != nil {

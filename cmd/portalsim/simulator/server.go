@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -241,9 +240,10 @@ type pageWriter struct {
 	hdr []byte
 }
 
-var pageWriters = sync.Pool{New: func() any {
+// newPageWriter makes the streaming state that Simulator.pageWriters pools.
+func newPageWriter() any {
 	return &pageWriter{bw: bufio.NewWriterSize(nil, 64<<10), e: enc{b: make([]byte, 0, 8<<10)}}
-}}
+}
 
 func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	pq, msg := s.parsePageQuery(r)
@@ -264,8 +264,8 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		return
 	}
-	pw := pageWriters.Get().(*pageWriter)
-	defer pageWriters.Put(pw)
+	pw := s.pageWriters.Get().(*pageWriter)
+	defer s.pageWriters.Put(pw)
 	pw.bw.Reset(w)
 	pw.hdr = appendPageHeader(pw.hdr[:0], pq, total)
 	if _, err := pw.bw.Write(pw.hdr); err != nil {

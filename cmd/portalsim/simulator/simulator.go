@@ -129,6 +129,10 @@ type SupplementTruth struct {
 
 // Simulator serves generated portal data. It is safe for concurrent use.
 type Simulator struct {
+	// pageWriters pools the streaming state of page responses (buffers
+	// reused across requests); per simulator, not per package.
+	pageWriters sync.Pool
+
 	opts    Options
 	base    int64 // From, Unix seconds
 	span    int64 // seconds in [From, To)
@@ -229,7 +233,7 @@ func New(opts Options) (*Simulator, error) {
 	if len(rd.procs) > 64 {
 		return nil, errors.New("simulator: at most 64 procedures")
 	}
-	s := &Simulator{opts: opts, base: base, span: span, n: opts.Dossiers, nPet: nPet, rd: rd,
+	s := &Simulator{pageWriters: sync.Pool{New: newPageWriter}, opts: opts, base: base, span: span, n: opts.Dossiers, nPet: nPet, rd: rd,
 		cal: calendar{holidays: rd.holidays}, tokens: map[string]time.Time{}}
 	for k, p := range rd.procs {
 		p.idx = k
