@@ -201,19 +201,9 @@ func (s *Scanner) Object(fn func(key []byte, escaped bool, val []byte) bool) boo
 // called with the scanner at each member's value and must consume exactly
 // that value (with Value, Object, Array or Members) or return false.
 func (s *Scanner) Members(fn func(key []byte, escaped bool, s *Scanner) bool) bool {
-	s.SkipWS()
-	if s.I >= len(s.B) || s.B[s.I] != '{' {
-		return false
-	}
-	if s.depth++; s.depth > maxDepth {
-		return false
-	}
-	s.I++
-	s.SkipWS()
-	if s.I < len(s.B) && s.B[s.I] == '}' {
-		s.I++
-		s.depth--
-		return true
+	empty, ok := s.open('{', '}')
+	if !ok || empty {
+		return ok
 	}
 	for {
 		s.SkipWS()
@@ -235,19 +225,8 @@ func (s *Scanner) Members(fn func(key []byte, escaped bool, s *Scanner) bool) bo
 		if !fn(key, esc, s) {
 			return false
 		}
-		s.SkipWS()
-		if s.I >= len(s.B) {
-			return false
-		}
-		switch s.B[s.I] {
-		case ',':
-			s.I++
-		case '}':
-			s.I++
-			s.depth--
-			return true
-		default:
-			return false
+		if done, ok := s.next('}'); !ok || done {
+			return ok
 		}
 	}
 }
@@ -269,40 +248,58 @@ func (s *Scanner) Array(fn func(val []byte) bool) bool {
 // called with the scanner at each element and must consume exactly that
 // value or return false.
 func (s *Scanner) Elements(fn func(s *Scanner) bool) bool {
-	s.SkipWS()
-	if s.I >= len(s.B) || s.B[s.I] != '[' {
-		return false
-	}
-	if s.depth++; s.depth > maxDepth {
-		return false
-	}
-	s.I++
-	s.SkipWS()
-	if s.I < len(s.B) && s.B[s.I] == ']' {
-		s.I++
-		s.depth--
-		return true
+	empty, ok := s.open('[', ']')
+	if !ok || empty {
+		return ok
 	}
 	for {
 		s.SkipWS()
 		if !fn(s) {
 			return false
 		}
-		s.SkipWS()
-		if s.I >= len(s.B) {
-			return false
-		}
-		switch s.B[s.I] {
-		case ',':
-			s.I++
-		case ']':
-			s.I++
-			s.depth--
-			return true
-		default:
-			return false
+		if done, ok := s.next(']'); !ok || done {
+			return ok
 		}
 	}
+}
+
+// open enters the object or array opening with op at I (after optional
+// whitespace). empty reports a container closed at once by cl.
+func (s *Scanner) open(op, cl byte) (empty, ok bool) {
+	s.SkipWS()
+	if s.I >= len(s.B) || s.B[s.I] != op {
+		return false, false
+	}
+	if s.depth++; s.depth > maxDepth {
+		return false, false
+	}
+	s.I++
+	s.SkipWS()
+	if s.I < len(s.B) && s.B[s.I] == cl {
+		s.I++
+		s.depth--
+		return true, true
+	}
+	return false, true
+}
+
+// next reads what follows a member or element: a ',' (done false) or the
+// closing cl (done true, leaving the container); anything else is not JSON.
+func (s *Scanner) next(cl byte) (done, ok bool) {
+	s.SkipWS()
+	if s.I >= len(s.B) {
+		return false, false
+	}
+	switch s.B[s.I] {
+	case ',':
+		s.I++
+		return false, true
+	case cl:
+		s.I++
+		s.depth--
+		return true, true
+	}
+	return false, false
 }
 
 // FoldKey lower-cases the ASCII letters of key k into buf and returns the
