@@ -19,12 +19,12 @@ func (h *harness) syncAll() {
 	}
 }
 
-// TestExplainNamesTheLateSyncCause: in the simulator, ward 21640's steps
-// reach the national portal days late. explain must put DOSSIER_SYNC first
-// among its transparency metrics, name synced_late as the first cause, and
-// list dossiers that really are late-synced, with the evidence.
-func TestExplainNamesTheLateSyncCause(t *testing.T) {
-	o := simOptions(8000)
+// syncedLateSyncYear migrates a fresh database and syncs every source from a
+// simulator of n dossiers of 2024 in which ward 21640 syncs its steps late.
+func syncedLateSyncYear(t *testing.T, n int, seed int64) *harness {
+	t.Helper()
+	o := simOptions(n)
+	o.Seed = seed
 	o.From = time.Date(2024, 1, 1, 0, 0, 0, 0, simulator.Location)
 	o.To = time.Date(2024, 12, 31, 0, 0, 0, 0, simulator.Location)
 	o.LateSyncUnit = "21640"
@@ -33,6 +33,15 @@ func TestExplainNamesTheLateSyncCause(t *testing.T) {
 		t.Fatal(errs)
 	}
 	h.syncAll()
+	return h
+}
+
+// TestExplainNamesTheLateSyncCause: in the simulator, ward 21640's steps
+// reach the national portal days late. explain must put DOSSIER_SYNC first
+// among its transparency metrics, name synced_late as the first cause, and
+// list dossiers that really are late-synced, with the evidence.
+func TestExplainNamesTheLateSyncCause(t *testing.T) {
+	h := syncedLateSyncYear(t, 8000, simOptions(0).Seed)
 	if code, out, errs := h.run(nil, "compute", "--period", "2024-Q2"); code != 0 {
 		t.Fatalf("compute exit %d: %s %s", code, out, errs)
 	}

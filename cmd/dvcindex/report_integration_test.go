@@ -17,7 +17,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/dvcindex/dvcindex/cmd/portalsim/simulator"
 	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/transform"
 )
@@ -27,17 +26,7 @@ var updateGolden = flag.Bool("update", false, "rewrite the report golden files (
 // reportHarness syncs a fixed portalsim year (seed 5, 4000 dossiers of 2024,
 // ward 21640 syncing late) into a fresh database.
 func reportHarness(t *testing.T) *harness {
-	o := simOptions(4000)
-	o.Seed = 5
-	o.From = time.Date(2024, 1, 1, 0, 0, 0, 0, simulator.Location)
-	o.To = time.Date(2024, 12, 31, 0, 0, 0, 0, simulator.Location)
-	o.LateSyncUnit = "21640"
-	h := newHarness(t, o)
-	if code, _, errs := h.run(nil, "migrate"); code != 0 {
-		t.Fatal(errs)
-	}
-	h.syncAll()
-	return h
+	return syncedLateSyncYear(t, 4000, 5)
 }
 
 func golden(t *testing.T, name string, got []byte) {
