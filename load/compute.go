@@ -73,9 +73,9 @@ SELECT @period, unit_code, @indicator, @metric, numerator, denominator, ratio, s
        max_score - score, @scope, no_data, @formula_version, now(), @compute_id, @version
 FROM
 (
-    SELECT unit_code, numerator, denominator,
-           denominator > 0 AS has_data,
-           if(has_data, numerator / denominator, 0.) AS ratio,
+    SELECT unit_code, num AS numerator, den AS denominator,
+           den > 0 AS has_data,
+           if(has_data, num / den, 0.) AS ratio,
            toUInt8(NOT has_data) AS no_data,
            toFloat64(if(has_data, greatest(0., %[2]s), @empty_score)) AS score,
            toFloat64(if(has_data, @max, @empty_max)) AS max_score
@@ -86,7 +86,7 @@ FROM
     )
     ANY LEFT JOIN
     (
-        SELECT unit_code, toFloat64(numerator) AS numerator, toFloat64(denominator) AS denominator
+        SELECT unit_code, toFloat64(numerator) AS num, toFloat64(denominator) AS den
         FROM (%[1]s)
     ) USING unit_code
 )`

@@ -39,19 +39,19 @@ GROUP BY unit_code, finding
 ORDER BY unit_code, n DESC, finding`
 
 	// The procedures whose latest time-limit entry cut the limit.
-	reportCutsSQL = `SELECT national_code, name, decisions[-1], froms[-1], days[-2], days[-1]
+	reportCutsSQL = `SELECT national_code, name, decisions[-1], froms[-1], limits[-2], limits[-1]
 FROM
 (
     SELECT national_code,
            arraySort(groupArray(valid_from)) AS froms,
-           arraySort((d, f) -> f, groupArray(days), groupArray(valid_from)) AS days,
+           arraySort((d, f) -> f, groupArray(days), groupArray(valid_from)) AS limits,
            arraySort((q, f) -> f, groupArray(decision), groupArray(valid_from)) AS decisions
     FROM {db}.v_procedure_time_limits
     GROUP BY national_code
     HAVING length(froms) > 1
 )
 ANY LEFT JOIN (SELECT national_code, name FROM {db}.v_procedures) USING national_code
-WHERE days[-1] < days[-2] AND froms[-1] < toDate(@to_day)
+WHERE limits[-1] < limits[-2] AND froms[-1] < toDate(@to_day)
 ORDER BY froms[-1], national_code`
 
 	reportResolvedSinceSQL = `SELECT countIf(late = 0), countIf(late = 1)

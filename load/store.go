@@ -74,6 +74,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if !ValidIdentifier(opts.Database) {
 		return nil, fmt.Errorf("open clickhouse: database name %q is not a valid identifier", opts.Database)
 	}
+	settings := connectionSettings()
+	if err := checkSettings(settings); err != nil {
+		return nil, fmt.Errorf("open clickhouse: %w", err)
+	}
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Addr: []string{opts.Addr},
 		Auth: clickhouse.Auth{
@@ -88,10 +92,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		MaxOpenConns:    8,
 		MaxIdleConns:    4,
 		ConnMaxLifetime: time.Hour,
-		Settings: clickhouse.Settings{
-			// 18.16 needs it for LowCardinality; newer releases ignore it.
-			"allow_experimental_low_cardinality_type": 1,
-		},
+		Settings:        settings,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open clickhouse %s: %w", opts.Addr, err)
@@ -113,13 +114,27 @@ func (s *Store) Conn() driver.Conn { return s.conn }
 // Database returns the (unquoted) database name.
 func (s *Store) Database() string { return s.opts.Database }
 
-// Ping checks that the server answers.
+// Ping checks that the server answers a real query sent with the
+// connection's settings. A protocol ping alone is not enough: a server that
+// refuses one of those settings still answers pings, and then every query.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.conn.Ping(ctx); err != nil {
 		return fmt.Errorf("ping clickhouse %s: %w: %w", s.opts.Addr, ErrUnavailable, err)
 	}
+	var one uint8
+	if err := s.conn.QueryRow(ctx, probeQuery).Scan(&one); err != nil {
+		var refused *clickhouse.Exception
+		if errors.As(err, &refused) {
+			return fmt.Errorf("clickhouse %s answers pings but refused a query sent with the connection settings %v: %w",
+				s.opts.Addr, connectionSettings(), err)
+		}
+		return fmt.Errorf("query clickhouse %s: %w: %w", s.opts.Addr, ErrUnavailable, err)
+	}
 	return nil
 }
+
+// probeQuery is the real query Ping runs.
+const probeQuery = "SELECT toUInt8(1)"
 
 // ServerVersion returns the server's version string.
 func (s *Store) ServerVersion(ctx context.Context) (string, error) {

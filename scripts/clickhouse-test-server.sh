@@ -56,7 +56,8 @@ write_config() {
   <users_config>$CH_DIR/users.xml</users_config>
   <default_profile>default</default_profile>
   <default_database>default</default_database>
-  <timezone>Asia/Ho_Chi_Minh</timezone>
+  <!-- UTC, as most current servers run: a time-zone assumption fails in CI. -->
+  <timezone>UTC</timezone>
 </yandex>
 XML
   cat >"$CH_DIR/users.xml" <<XML

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as root on a fresh Debian machine: installs and starts
-# a private ClickHouse (scripts/clickhouse-test-server.sh), runs go vet, the
-# race-enabled tests with the ClickHouse integration tests enabled, and the
-# fuzz targets for a short fixed time; stops the server even on failure.
+# a private ClickHouse (scripts/clickhouse-test-server.sh, in UTC like most
+# current servers), runs go vet, the race-enabled tests with the ClickHouse
+# integration tests enabled, `dvcindex doctor --selftest`, and the fuzz
+# targets for a short fixed time; stops the server even on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -28,6 +29,8 @@ echo "ClickHouse for tests: $DVC_TEST_CLICKHOUSE ($(clickhouse-client --port "${
 
 go vet ./...
 go test -race -count=1 ./...
+# The self-test a user runs on a current server, run here as a user would.
+DVC_CLICKHOUSE_ADDR="$addr" go run ./cmd/dvcindex --log-format json doctor --selftest | tail -n 4
 # Every fuzz target of the module, each for a short fixed time.
 for file in $(grep -rl --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]+\(' .); do
   pkg="./$(dirname "${file#./}")"

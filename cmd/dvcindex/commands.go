@@ -330,6 +330,7 @@ window whose batches were all acknowledged) and exits 0.`,
 }
 
 func newDoctorCmd(a *app) *cobra.Command {
+	var selfTest bool
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check config, ClickHouse and sources, and say how to fix problems",
@@ -338,13 +339,20 @@ ClickHouse (reachable, version, rights to create, insert and select, schema
 current), the portal (credentials accepted, one page of each source reads),
 the personal-data key, every schedule (with its next three run times in local
 time) and the freshness of every source (from v_runs). Prints each problem with
-its fix in one sentence, and exits 1 if there is any.`,
+its fix in one sentence, and exits 1 if there is any.
+
+--selftest checks the ClickHouse server instead: it creates a scratch database
+(dvc_selftest_<random>), migrates it, loads a small built-in fixture, computes
+one period, compares every metric, group and finding with the values CI's
+server computed, and drops the database. Run it once on every new server or
+after a ClickHouse upgrade.`,
 		Args: cobra.NoArgs,
 		// doctor must run on a configuration that does not validate, to
 		// explain what is wrong with it: it loads the configuration itself.
 		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
-		RunE:              func(cmd *cobra.Command, _ []string) error { return a.doctor(cmd.Context()) },
+		RunE:              func(cmd *cobra.Command, _ []string) error { return a.doctor(cmd.Context(), selfTest) },
 	}
+	cmd.Flags().BoolVar(&selfTest, "selftest", false, "prove the ClickHouse server computes the index as CI's does (scratch database, dropped)")
 	return cmd
 }
 

@@ -13,12 +13,17 @@ import (
 
 // openStore connects to the configured ClickHouse.
 func (a *app) openStore(ctx context.Context) (*load.Store, error) {
+	return load.Open(ctx, a.storeOptions())
+}
+
+// storeOptions are the configured ClickHouse connection's options.
+func (a *app) storeOptions() load.Options {
 	c := a.cfg.ClickHouse
-	return load.Open(ctx, load.Options{
+	return load.Options{
 		Addr: c.Addr, Database: c.Database, Username: c.Username, Password: c.Password.Reveal(),
 		DialTimeout: c.DialTimeout.D(), ReadTimeout: c.ReadTimeout.D(), BatchRows: c.BatchRows,
 		Retries: c.MaxRetries, RetryWait: c.RetryWait.D(), Logger: a.log,
-	})
+	}
 }
 
 // portalClient returns the extraction client for the configured portal.

@@ -129,11 +129,18 @@ ENGINE = ReplacingMergeTree(version)
 ORDER BY run_id;
 
 CREATE VIEW IF NOT EXISTS {db}.v_dossiers AS
-SELECT *
+SELECT dossier_id, version, procedure_code, procedure_national_code, procedure_name, field_code,
+       unit_code, unit_name, agency_code, channel, channel_missing, applicant_type,
+       owner_hash, id_hash, phone_hash, email_hash, account_hash, status,
+       submitted_at, received_at, due_at, finished_at, returned_at, refused_at,
+       has_digitized, vneid, paid_online, rating,
+       doc_count, doc_digitized, doc_reused, doc_from_store, fee_count, fee_total, result_count, result_links,
+       supp_requested_at, supp_received_at, supp_new_due_at,
+       synced, synced_at, sync_error, flags, step_count, updated_at, source, run_id, loaded_at
 FROM {db}.dossiers FINAL;
 
 CREATE VIEW IF NOT EXISTS {db}.v_dossier_steps AS
-SELECT *
+SELECT dossier_id, step_index, version, step_at, status, status_code, department, handler, content, synced_at, run_id
 FROM {db}.dossier_steps FINAL
 WHERE (dossier_id, version) IN (SELECT dossier_id, version FROM {db}.dossiers FINAL);
 

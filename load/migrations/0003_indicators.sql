@@ -203,7 +203,8 @@ ENGINE = ReplacingMergeTree(version)
 ORDER BY (period, unit_code, dossier_id, metric, finding);
 
 CREATE VIEW IF NOT EXISTS {db}.v_petitions AS
-SELECT * FROM {db}.petitions FINAL;
+SELECT petition_id, version, dossier_id, unit_code, unit_name, received_at, deadline_at, handled_at, rating, updated_at, source, run_id, loaded_at
+FROM {db}.petitions FINAL;
 
 CREATE VIEW IF NOT EXISTS {db}.v_bcqg_counts AS
 SELECT unit_code, period, received, synced_at FROM {db}.bcqg_counts FINAL;

@@ -18,7 +18,7 @@ INSERT INTO {db}.period_dossiers (compute_id, period, unit_code, level, own, dos
     account_hash, owner_hash, has_petition)
 SELECT
     @compute_id, @period, scope_unit, scope_level, own, dossier_id, src_code, procedure_code,
-    national_code, channel, channel_missing, status, received_at, submitted_at, due_eff, due_source, end_at, end_status,
+    national_code, channel_text, channel_missing, status, received_at, submitted_at, due_eff, due_source, end_at, end_status,
     finished, supp_count, supp_seconds, late, late_unfinished, second_supplement, step_lag, synced, sync_error,
     steps_timed, steps_unsynced, steps_late, synced_on_time, catalogued, has_fees, fee_count, fee_total, paid_online,
     online_level, result_is_document, result_links, digitized, reused, from_store, vneid, e_certified, rating,
@@ -75,7 +75,7 @@ FROM
                     (
                         SELECT
                             dossier_id, unit_code AS src_code, procedure_code, procedure_national_code AS national_code,
-                            toString(channel) AS channel, channel_missing, status, received_at, submitted_at, due_at,
+                            toString(channel) AS channel_text, channel_missing, status, received_at, submitted_at, due_at,
                             finished_at, returned_at, refused_at, supp_requested_at, supp_received_at,
                             length(supp_requested_at) AS supp_count, synced, sync_error, fee_count, fee_total, paid_online,
                             result_links, toUInt8(has_digitized = 1 OR doc_digitized > 0) AS digitized,

@@ -16,7 +16,7 @@ ANY LEFT JOIN
 (
     SELECT dossier_id,
            concat(': first step "', argMin(status, assumeNotNull(step_at)), '" at ',
-                  formatDateTime(min(assumeNotNull(step_at)), '%Y-%m-%d %H:%M')) AS step_detail
+                  formatDateTime(min(assumeNotNull(step_at)), '%Y-%m-%d %R', 'Asia/Ho_Chi_Minh')) AS step_detail
     FROM {db}.v_dossier_steps
     WHERE step_at IS NOT NULL AND synced_at IS NULL
       AND dossier_id IN (SELECT dossier_id FROM {db}.period_dossiers WHERE compute_id = @compute_id AND own = 1 AND steps_unsynced > 0)
@@ -26,8 +26,8 @@ ANY LEFT JOIN
 -- Steps synced later than the deadline: the latest one is the evidence.
 INSERT INTO {db}.dossier_findings (period, dossier_id, metric, finding, unit_code, procedure_code, indicator, detail, severity, compute_id, version)
 SELECT @period, dossier_id, 'DOSSIER_SYNC', 'synced_late', unit_code, procedure_code, 'transparency',
-       concat('step "', worst_status, '" at ', formatDateTime(worst_at, '%Y-%m-%d %H:%M'),
-              ' synced ', formatDateTime(worst_synced, '%Y-%m-%d %H:%M'), ', ',
+       concat('step "', worst_status, '" at ', formatDateTime(worst_at, '%Y-%m-%d %R', 'Asia/Ho_Chi_Minh'),
+              ' synced ', formatDateTime(worst_synced, '%Y-%m-%d %R', 'Asia/Ho_Chi_Minh'), ', ',
               toString(toUInt64(floor(worst_seconds / 3600))), ' h after it happened, limit ',
               toString(toUInt64(@sync_deadline_s / 3600)), ' h',
               if(late_steps > 1, concat(' (', toString(late_steps), ' steps late)'), '')),
@@ -69,7 +69,7 @@ WHERE compute_id = @compute_id AND own = 1 AND has(@units, unit_code) AND sync_e
 -- listed under the period of their submission (else last update) date.
 INSERT INTO {db}.dossier_findings (period, dossier_id, metric, finding, unit_code, procedure_code, indicator, detail, severity, compute_id, version)
 SELECT @period, dossier_id, 'DOSSIER_SYNC', 'no_received_date', scope_unit, procedure_code, 'transparency',
-       concat('NgayTiepNhan is missing (submitted ', ifNull(formatDateTime(assumeNotNull(submitted_at), '%Y-%m-%d %H:%M'), 'unknown'),
+       concat('NgayTiepNhan is missing (submitted ', if(submitted_at IS NULL, 'unknown', formatDateTime(assumeNotNull(submitted_at), '%Y-%m-%d %R', 'Asia/Ho_Chi_Minh')),
               '): the dossier cannot be counted as received and synced in any period'),
        1., @compute_id, @version
 FROM

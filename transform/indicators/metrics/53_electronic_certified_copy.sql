@@ -5,14 +5,14 @@
 SELECT unit_code, numerator, denominator
 FROM
 (
-    SELECT unit_code, toFloat64(max(e_certified)) AS numerator, toFloat64(count() > 0) AS denominator
+    SELECT unit_code, toFloat64(max(certified)) AS numerator, toFloat64(count() > 0) AS denominator
     FROM
     (
         SELECT unit_code FROM {db}.compute_units WHERE compute_id = @compute_id AND level = 'ward'
     )
     ANY LEFT JOIN
     (
-        SELECT unit_code, max(e_certified) AS e_certified
+        SELECT unit_code, max(e_certified) AS certified
         FROM {db}.period_dossiers
         WHERE compute_id = @compute_id AND level = 'ward'
         GROUP BY unit_code
