@@ -64,7 +64,9 @@ func (h *harness) run(extraEnv []string, args ...string) (int, string, string) {
 	// The pipeline logs from several goroutines (fetcher retries, loader
 	// rejects): the buffers must be safe for concurrent writes.
 	var out, errb syncBuffer
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// A guard against a hung command, not a speed limit: the 100k-dossier
+	// sync under -race on a busy 2-core machine needs well over 2 minutes.
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	code := run(ctx, args, &out, &errb, append(append([]string{}, h.env...), extraEnv...))
 	return code, out.String(), errb.String()
