@@ -81,7 +81,7 @@ type checkContext struct {
 	sync   map[deptKey]*float64
 	scores map[deptKey][]*float64
 	ratios map[deptKey]*float64 // the progress component's ratio, which is also its group's
-	broken map[deptKey]bool // a scored row of the department could not be computed
+	broken map[deptKey]bool     // a scored row of the department could not be computed
 	seen   map[deptKey]bool
 }
 

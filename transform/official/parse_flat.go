@@ -9,7 +9,7 @@ import (
 // handling-satisfaction. monthlyChart and source are not data and are not
 // read.
 type flatData struct {
-	Overview   json.RawMessage   `json:"overview"`
+	Overview   json.RawMessage    `json:"overview"`
 	Evaluation *[]json.RawMessage `json:"evaluation"`
 	Pagination *struct {
 		Total       num `json:"total"`
