@@ -76,9 +76,15 @@ func Check(rows []Row) []CheckRow {
 	return out
 }
 
+// metricKey identifies the province's row of one metric and period.
+type metricKey struct {
+	family, metric string
+	period         Period
+}
+
 type checkContext struct {
-	roots  map[deptKey]Row // province-scope metric rows of the root, by family/period/metric
-	sync   map[deptKey]*float64
+	roots  map[metricKey]Row    // the province's metric rows, for province-scope metrics
+	sync   map[deptKey]*float64 // DOSSIER_SYNC ratio by department and period (family left empty)
 	scores map[deptKey][]*float64
 	ratios map[deptKey]*float64 // the progress component's ratio, which is also its group's
 	broken map[deptKey]bool     // a scored row of the department could not be computed
@@ -86,11 +92,11 @@ type checkContext struct {
 }
 
 func newCheckContext(rows []Row) *checkContext {
-	c := &checkContext{roots: map[deptKey]Row{}, sync: map[deptKey]*float64{},
+	c := &checkContext{roots: map[metricKey]Row{}, sync: map[deptKey]*float64{},
 		scores: map[deptKey][]*float64{}, ratios: map[deptKey]*float64{}, broken: map[deptKey]bool{}, seen: map[deptKey]bool{}}
 	for _, r := range rows {
 		if r.Root && r.Kind == KindMetric {
-			c.roots[deptKey{r.Family, r.Metric, r.Period}] = r
+			c.roots[metricKey{r.Family, r.Metric, r.Period}] = r
 		}
 		if r.Family == Transparency && r.Metric == "DOSSIER_SYNC" {
 			c.sync[deptKey{"", r.DepartmentID, r.Period}] = r.Ratio
@@ -118,7 +124,7 @@ func (c *checkContext) checkScored(r Row) CheckRow {
 	}
 	cr.Item, cr.FormulaMax = f.Item, ptr(f.Max)
 	if f.Scope == ScopeProvince {
-		if root, ok := c.roots[deptKey{r.Family, r.Metric, r.Period}]; ok {
+		if root, ok := c.roots[metricKey{r.Family, r.Metric, r.Period}]; ok {
 			cr.Numerator, cr.Denominator = root.Numerator, root.Denominator
 			cr.Note = "province figures, inherited"
 		}
