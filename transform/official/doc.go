@@ -10,10 +10,15 @@
 //     department × metric, component and group, with the published figures
 //     exactly as sent (parse*.go, row.go);
 //   - the rules: Formulas lists every metric and component of section 2 of
-//     docs/spec/indicators-766-official.md as data, Score/Ratio/GroupTotal
-//     apply them, and Check compares what the rules give from the published
-//     numerator and denominator with the published score (formula.go,
-//     score.go, check.go).
+//     docs/spec/indicators-766-official.md as data (formula.go,
+//     formula_table.go), Score/Ratio/GroupTotal/GroupRatio apply them
+//     (score.go), and Check compares what the rules give from the published
+//     numerator and denominator with the published score (check.go).
+//     docs/official-formulas.md describes every rule.
+//
+// The tests read the six real responses copied under testdata/national-766
+// (never ../shared) and compare the parsed rows and the check with the
+// golden files under testdata/golden (go test -update rewrites them).
 //
 // Invariants:
 //
