@@ -2,6 +2,11 @@
 // mechanism for auth, retries, rate limits, paging and closed windows, and
 // small per-source adapters over it that yield raw records page by page. It
 // knows nothing of normalization or of the warehouse.
+//
+// Invariant: a paged read returns nil only when it is proved complete — the
+// distinct records of one read, under one stable total, account for the
+// portal's total (complete.go); otherwise it fails with an error matching
+// ErrWindowIncomplete that names the window, the total and the count read.
 package extract
 
 import (
