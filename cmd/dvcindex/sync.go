@@ -416,7 +416,11 @@ func (s *windowSync) advance(ctx context.Context, w extract.Window) error {
 		return nil
 	}
 	if to.Before(w.To) {
-		s.log.Warn().Time("window_end", w.To).Time("watermark", to).Time("portal_time", s.clock.portal).
+		ev := s.log.Debug() // seconds of skew are not worth a warning
+		if w.To.Sub(to) > time.Minute {
+			ev = s.log.Warn()
+		}
+		ev.Time("window_end", w.To).Time("watermark", to).Time("portal_time", s.clock.portal).
 			Msg("the host clock is ahead of the portal: watermark capped at the portal's clock")
 	}
 	state := s.req.source.name
