@@ -40,6 +40,7 @@ func (h *harness) windowStatuses() map[string]uint64 {
 func TestSyncProvesEveryWindowComplete(t *testing.T) {
 	tests := []struct {
 		faults   []string
+		env      []string
 		ok       bool
 		statuses []string // v_windows statuses that must appear
 		inErr    []string // in the failed run's error (v_runs and stderr)
@@ -49,19 +50,22 @@ func TestSyncProvesEveryWindowComplete(t *testing.T) {
 		{faults: []string{simulator.FaultPageCap, simulator.FaultDup}, ok: true, statuses: []string{"complete"}},
 		// Every window of more than a page changes on every read: split.
 		{faults: []string{simulator.FaultBusy}, ok: true, statuses: []string{"split", "complete"}},
+		// ... but not below sync.min_window: then the run fails.
+		{faults: []string{simulator.FaultBusy}, env: []string{"DVC_SYNC_MIN_WINDOW=300h"}, statuses: []string{"split", "unstable"},
+			inErr: []string{"kept changing while its pages were read", "2 re-reads"}},
 		{faults: []string{simulator.FaultIgnorePage}, statuses: []string{"page_ignored"},
 			inErr: []string{"ignored the page number", "dossiers window 2025-05-15T00:00:00+07:00/", "portal reported total", "read 50 distinct"}},
 		{faults: []string{simulator.FaultBigTotal}, statuses: []string{"shortfall"},
 			inErr: []string{"fewer distinct records than its total", "dossiers window 2025-05-15T00:00:00+07:00/", "2 re-reads"}},
 	}
 	for _, tt := range tests {
-		name := strings.Join(tt.faults, "+")
+		name := strings.Join(append(tt.faults, tt.env...), "+")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			opts := simOptions(600)
 			opts.Faults, opts.FaultRate = tt.faults, 1
 			h := newHarness(t, opts)
-			code, out, errs := h.run(faultEnv, "sync", "--source", "dossiers", "--once")
+			code, out, errs := h.run(append(tt.env, faultEnv...), "sync", "--source", "dossiers", "--once")
 			if h.sim.FaultsInjected() == 0 {
 				t.Fatal("no fault was injected: the test proves nothing")
 			}
