@@ -168,6 +168,9 @@ type Sync struct {
 	SafetyLag Duration `yaml:"safety_lag"` // never read closer to now than this
 	Window    Duration `yaml:"window"`     // longest window read in one pass; longer spans are split
 	Workers   int      `yaml:"workers"`    // normalizing goroutines; 0 = number of CPUs
+	// MinWindow is the shortest span a window whose total changes on every
+	// read (a busy portal) is split down to, in halves; 0 = never split.
+	MinWindow Duration `yaml:"min_window"`
 }
 
 // PII holds the key of the personal-data hash.
@@ -270,6 +273,7 @@ func Default() Config {
 			Lookback:  Duration(time.Hour),
 			SafetyLag: Duration(5 * time.Minute),
 			Window:    Duration(31 * 24 * time.Hour),
+			MinWindow: Duration(time.Minute),
 		},
 		Serve: Serve{Addr: "127.0.0.1:9108", GracePeriod: Duration(30 * time.Second), JobTimeout: Duration(2 * time.Hour),
 			ReportDir: "reports"},
@@ -624,6 +628,9 @@ func (c Config) Validate() error {
 	}
 	if c.Sync.Workers < 0 || c.Sync.Workers > 256 {
 		bad("sync.workers", "%d is out of range 0..256", c.Sync.Workers)
+	}
+	if c.Sync.MinWindow != 0 && (c.Sync.MinWindow < Duration(time.Second) || c.Sync.MinWindow > c.Sync.Window) {
+		bad("sync.min_window", "must be 0 (never split) or between 1s and sync.window")
 	}
 	checkAddr("serve.addr", c.Serve.Addr)
 	if c.Serve.GracePeriod <= 0 {

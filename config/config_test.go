@@ -80,6 +80,8 @@ func TestErrorsNameTheKey(t *testing.T) {
 			[]string{"clickhouse.addr", "clickhouse.database", "portal.page_size"}},
 		{"bad cron", "schedule:\n  sync: \"61 * * * *\"\n", nil, []string{"schedule.sync"}},
 		{"bad date", "sync:\n  since: 2024-13-01\n", nil, []string{"2024-13-01"}},
+		{"min window longer than the window", "sync:\n  window: 24h\n  min_window: 48h\n", nil, []string{"sync.min_window"}},
+		{"min window under a second", "", []string{"DVC_SYNC_MIN_WINDOW=10ms"}, []string{"sync.min_window"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,11 @@
 // mechanism for auth, retries, rate limits, paging and closed windows, and
 // small per-source adapters over it that yield raw records page by page. It
 // knows nothing of normalization or of the warehouse.
+//
+// Invariant: a paged read returns nil only when it is proved complete — the
+// distinct records of one read, under one stable total, account for the
+// portal's total (complete.go); otherwise it fails with an error matching
+// ErrWindowIncomplete that names the window, the total and the count read.
 package extract
 
 import (
@@ -138,11 +143,12 @@ func (c *Client) Get(ctx context.Context, path string, query url.Values, out any
 // instead of checking, decoding the envelope and decoding the page in three
 // passes of encoding/json. Results and errors are those of Get.
 func (c *Client) getPage(ctx context.Context, path string, query url.Values, out *pageBody) error {
+	*out = pageBody{Total: -1} // a page without a total says so
 	body, decoded, err := c.do(ctx, path, query, out)
 	if err != nil || decoded {
 		return err
 	}
-	*out = pageBody{}
+	*out = pageBody{Total: -1, servedAt: out.servedAt}
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("portal %s: decode response: %w", path, err)
 	}
@@ -286,7 +292,22 @@ func classifyPage(path string, resp *resty.Response, page *pageBody) (_ []byte, 
 	case env.ErrorCode != "0":
 		return nil, false, &attemptError{err: fmt.Errorf("%w: %w", ErrPermanent, apiErr)}
 	}
+	if page != nil {
+		page.servedAt = httpDate(resp.Header().Get("Date"))
+	}
 	return body, decoded, nil
+}
+
+// httpDate parses an HTTP Date header; zero when absent or malformed.
+func httpDate(v string) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // decodeEnvelope returns the envelope of a well-formed JSON body, or an error

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -63,34 +61,89 @@ type Windowed struct {
 	Client   *Client
 	Source   string // name, e.g. "dossiers"
 	Path     string // e.g. "/api/v1/dossiers"
-	PageSize int    // ≤ 1000
+	PageSize int    // asked for; the portal's answer (page_size) is what pages are read by
 	Location *time.Location
+	// Key names the fields that identify a record (the API's sort key, e.g.
+	// NgayCapNhat and MaHoSo), to count the distinct records of a window. A
+	// record lacking one is identified by its bytes; no Key, the same.
+	Key []string
+	// MinWindow is the shortest span an unstable window is split down to
+	// (halves); 0 never splits: an unstable window fails.
+	MinWindow time.Duration
+	// Report, if set, is told what each window read proved (one call per
+	// window and per half of a split window), from the Stream goroutine.
+	Report func(WindowReport)
 }
 
 type pageBody struct {
 	envelope
 	Page     int               `json:"page"`
 	PageSize int               `json:"page_size"`
-	Total    int               `json:"total"`
+	Total    int               `json:"total"` // -1 when the portal sent none (getPage)
 	Data     []json.RawMessage `json:"data"`
+	servedAt time.Time         // the response's HTTP Date (zero: none)
 }
 
 // Stream reads every page of window w and sends each to out, in order,
 // blocking when out is full (that is the back-pressure that keeps memory
-// flat). It returns after the last page was sent, or with the first error.
-// It does not close out. The same record on two pages, or a page shorter
-// than the total suggests, is harmless: records are idempotent downstream and
-// anything updated while pages are read is caught by the next run's lookback.
+// flat). It returns nil only when the window was proved complete (see
+// complete.go): one read, under one stable total, produced as many distinct
+// records as the portal's total, paging by the page size the portal answered
+// with. A window whose total changes while it is read is read again from
+// page 1 (offset paging over a list that loses a record skips the record
+// that crosses a page boundary; a closed window can only lose records, the
+// updated one is read by the window that holds its new NgayCapNhat); one
+// that changes on every read is split in halves down to MinWindow. Anything
+// else fails with an error matching ErrWindowIncomplete. Records are sent as
+// they are read, so a failed window may have sent some: they are idempotent
+// downstream. It does not close out.
 func (s *Windowed) Stream(ctx context.Context, w Window, out chan<- Page) error {
 	loc := s.Location
 	if loc == nil {
 		loc = time.Local
 	}
-	q := url.Values{
+	p := &pager{c: s.Client, source: s.Source, path: s.Path, pageSize: s.PageSize, ids: newRecordIDs(s.Key), out: out}
+	return s.stream(ctx, p, w, 0, loc)
+}
+
+// stream reads w, splitting it while it is unstable and long enough.
+func (s *Windowed) stream(ctx context.Context, p *pager, w Window, depth int, loc *time.Location) error {
+	p.base = url.Values{
 		"updated_from": {w.From.In(loc).Format(TimeLayout)},
 		"updated_to":   {w.To.In(loc).Format(TimeLayout)},
 	}
-	return streamPages(ctx, s.Client, s.Source, s.Path, s.PageSize, q, w, out)
+	rep, err := p.readWindow(ctx, w, depth)
+	if errors.Is(err, ErrWindowUnstable) {
+		if a, b, ok := w.halves(s.MinWindow); ok {
+			rep.Status, rep.Err = WindowSplit, nil
+			s.report(rep)
+			s.Client.opts.Logger.Warn().Str("path", s.Path).Str("window", w.String()).Int("depth", depth+1).
+				Int("total", rep.Total).Msg("window changed on every read; reading it as two halves")
+			if err := s.stream(ctx, p, a, depth+1, loc); err != nil {
+				return err
+			}
+			return s.stream(ctx, p, b, depth+1, loc)
+		}
+	}
+	s.report(rep)
+	return err
+}
+
+func (s *Windowed) report(r WindowReport) {
+	if s.Report != nil {
+		s.Report(r)
+	}
+}
+
+// halves splits w at its middle (whole seconds: the portal's dates have
+// seconds); ok is false when a half would be shorter than min (or min ≤ 0).
+func (w Window) halves(min time.Duration) (a, b Window, ok bool) {
+	half := (w.To.Sub(w.From) / 2).Truncate(time.Second)
+	if min <= 0 || half < min || half <= 0 {
+		return w, w, false
+	}
+	mid := w.From.Add(half)
+	return Window{From: w.From, To: mid}, Window{From: mid, To: w.To}, true
 }
 
 // Snapshot is a source read whole each time, by pages, without a window
@@ -100,82 +153,13 @@ type Snapshot struct {
 	Source   string
 	Path     string
 	PageSize int
+	Key      []string // see Windowed.Key
 }
 
-// Stream reads every page and sends each to out; see Windowed.Stream.
+// Stream reads every page and sends each to out; like Windowed.Stream it
+// returns nil only when the distinct records read account for the total.
 func (s *Snapshot) Stream(ctx context.Context, out chan<- Page) error {
-	return streamPages(ctx, s.Client, s.Source, s.Path, s.PageSize, url.Values{}, Window{}, out)
-}
-
-// maxRereads bounds how often one window is read again from page 1 because
-// it changed while its pages were being read.
-const maxRereads = 5
-
-// ErrWindowUnstable means a window kept changing under its reader through
-// every re-read; the run fails and its watermark stays where it was.
-var ErrWindowUnstable = errors.New("window kept changing while its pages were read")
-
-// streamPages is the paging loop of every paged source: pages from 1 until a
-// short page.
-//
-// Offset paging over a list that changes loses records: when a record of the
-// window is updated while its pages are read, its new NgayCapNhat moves it
-// out of the (closed) window, every later record moves up one place, and the
-// record that crosses the page boundary is never served. A closed window can
-// only lose records this way (nothing new can be written into it), and the
-// portal's total shrinks when it happens. So when a page reports a total
-// different from the first page's, the window is read again from page 1:
-// what was already sent is harmless to send twice (the latest version wins
-// downstream), and the updated record itself is read by the window that now
-// holds its new NgayCapNhat (a later window or the next run's lookback).
-func streamPages(ctx context.Context, c *Client, source, path string, pageSize int, base url.Values, w Window, out chan<- Page) error {
-	what := source
-	if !w.From.IsZero() {
-		what += " window " + w.String()
-	}
-	for read := 0; ; read++ {
-		changed, err := streamOnce(ctx, c, source, path, pageSize, base, w, what, out)
-		if err != nil || changed == "" {
-			return err
-		}
-		if read >= maxRereads {
-			return fmt.Errorf("read %s: %w (%s; %d reads)", what, ErrWindowUnstable, changed, read+1)
-		}
-		c.opts.Logger.Warn().Str("path", path).Str("window", w.String()).Int("reread", read+1).Str("change", changed).
-			Msg("window changed while its pages were read; reading it again from page 1")
-	}
-}
-
-// streamOnce reads the window's pages once. changed is non-empty when the
-// portal's total changed between pages.
-func streamOnce(ctx context.Context, c *Client, source, path string, pageSize int, base url.Values, w Window, what string, out chan<- Page) (changed string, _ error) {
-	firstTotal := -1
-	for page := 1; ; page++ {
-		q := url.Values{"page": {strconv.Itoa(page)}, "page_size": {strconv.Itoa(pageSize)}}
-		for k, v := range base {
-			q[k] = v
-		}
-		var body pageBody
-		if err := c.getPage(ctx, path, q, &body); err != nil {
-			return "", fmt.Errorf("read %s page %d: %w", what, page, err)
-		}
-		if firstTotal < 0 {
-			firstTotal = body.Total
-		}
-		if len(body.Data) > 0 {
-			select {
-			case out <- Page{Source: source, Window: w, Number: page, Total: body.Total, Records: body.Data}:
-			case <-ctx.Done():
-				return "", ctx.Err()
-			}
-		}
-		if body.Total != firstTotal {
-			return fmt.Sprintf("total %d on page 1, %d on page %d", firstTotal, body.Total, page), nil
-		}
-		// The end is a short page, not the total: a page may carry a
-		// record twice or the total may be approximate.
-		if len(body.Data) < pageSize {
-			return "", nil
-		}
-	}
+	p := &pager{c: s.Client, source: s.Source, path: s.Path, pageSize: s.PageSize, ids: newRecordIDs(s.Key), out: out}
+	_, err := p.readWindow(ctx, Window{}, 0)
+	return err
 }

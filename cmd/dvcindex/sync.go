@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
@@ -37,6 +40,7 @@ type normalized struct {
 	dossiers  []transform.Dossier
 	petitions []transform.Petition
 	rejects   []transform.Reject
+	newest    time.Time // the latest NgayCapNhat of the page's rows
 }
 
 // pageNormalizer turns one page of raw records into rows and rejects. It
@@ -47,30 +51,39 @@ type pageNormalizer func(p extract.Page) normalized
 type windowedSource struct {
 	name      string // "dossiers", "petitions"
 	path      string
+	key       []string // fields that identify a record (the API's sort key): distinct records prove a window complete
 	normalize pageNormalizer
 }
 
 // dossierSource reads /api/v1/dossiers.
 func dossierSource(norm *transform.Normalizer) windowedSource {
-	return windowedSource{name: "dossiers", path: "/api/v1/dossiers", normalize: func(p extract.Page) normalized {
-		return normalizePage(norm, p)
-	}}
+	return windowedSource{name: "dossiers", path: "/api/v1/dossiers", key: []string{"NgayCapNhat", "MaHoSo"},
+		normalize: func(p extract.Page) normalized { return normalizePage(norm, p) }}
 }
 
 // petitionSource reads /api/v1/petitions.
 func petitionSource(pp *transform.PetitionParser) windowedSource {
-	return windowedSource{name: "petitions", path: "/api/v1/petitions", normalize: func(p extract.Page) normalized {
-		out := normalized{page: p.Number, petitions: make([]transform.Petition, 0, len(p.Records))}
-		for _, raw := range p.Records {
-			pet, err := pp.Petition(raw)
-			if err != nil {
-				out.rejects = append(out.rejects, pp.Reject("normalize", raw, err))
-				continue
+	return windowedSource{name: "petitions", path: "/api/v1/petitions", key: []string{"NgayCapNhat", "MaPAKN"},
+		normalize: func(p extract.Page) normalized {
+			out := normalized{page: p.Number, petitions: make([]transform.Petition, 0, len(p.Records))}
+			for _, raw := range p.Records {
+				pet, err := pp.Petition(raw)
+				if err != nil {
+					out.rejects = append(out.rejects, pp.Reject("normalize", raw, err))
+					continue
+				}
+				out.petitions = append(out.petitions, pet)
+				out.newest = later(out.newest, pet.UpdatedAt)
 			}
-			out.petitions = append(out.petitions, pet)
-		}
-		return out
-	}}
+			return out
+		}}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // windowSink receives the normalized pages of one window. The loader is the
@@ -82,57 +95,116 @@ type windowSink interface {
 	done(ctx context.Context) error
 }
 
-// syncWindow runs one window through the pipeline: a fetcher streaming pages,
-// workers normalizing them, and one loader. The first stage to fail cancels
-// the others; syncWindow returns only after all have stopped.
-func syncWindow(ctx context.Context, src *extract.Windowed, w extract.Window, normalize pageNormalizer,
-	workers int, sink windowSink, stats *syncStats) error {
+// pipeline runs windows of one source: a fetcher streaming pages, workers
+// normalizing them, and one loader.
+type pipeline struct {
+	src       *extract.Windowed
+	normalize pageNormalizer
+	workers   int
+	sink      windowSink
+	stats     *syncStats
+	log       zerolog.Logger
+	// hook, if set, is called in every stage ("fetch" once per window,
+	// "normalize" and "load" once per page). Tests only: it may panic.
+	hook func(stage string)
+}
+
+// errPipelinePanic marks a run failed by a panic in one of its pipeline
+// goroutines: the run fails, its watermark stays, the process lives on.
+var errPipelinePanic = errors.New("pipeline goroutine panicked")
+
+// run sends window w through the pipeline. The first stage to fail (or
+// panic) cancels the others; run returns only after all have stopped, with
+// the newest NgayCapNhat the loader was given.
+func (p *pipeline) run(ctx context.Context, w extract.Window) (newest time.Time, _ error) {
+	workers := p.workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	pages := make(chan extract.Page, pagesInFlight)
 	results := make(chan normalized, resultsInFlight)
-
-	g.Go(func() error {
+	g.Go(guard(p.log, "fetch", func() error {
 		defer close(pages)
-		return src.Stream(gctx, w, pages)
-	})
+		p.at("fetch")
+		return p.src.Stream(gctx, w, pages)
+	}))
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
-		g.Go(func() error {
+		g.Go(guard(p.log, "normalize", func() error {
 			defer wg.Done()
-			for p := range pages {
-				stats.Fetched.Add(uint64(len(p.Records)))
-				n := normalize(p)
-				stats.Normalized.Add(uint64(len(n.dossiers) + len(n.petitions)))
-				select {
-				case results <- n:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
-			}
-			return nil
-		})
+			return p.normalizeAll(gctx, pages, results)
+		}))
 	}
 	g.Go(func() error {
 		wg.Wait()
 		close(results)
 		return nil
 	})
-	g.Go(func() error {
+	g.Go(guard(p.log, "load", func() error {
 		for n := range results {
-			if err := sink.add(gctx, n); err != nil {
+			p.at("load")
+			newest = later(newest, n.newest)
+			if err := p.sink.add(gctx, n); err != nil {
 				return err
 			}
 		}
 		if gctx.Err() != nil {
 			return gctx.Err()
 		}
-		return sink.done(gctx)
-	})
-	return g.Wait()
+		return p.sink.done(gctx)
+	}))
+	err := g.Wait()
+	return newest, err
+}
+
+func (p *pipeline) normalizeAll(ctx context.Context, pages <-chan extract.Page, results chan<- normalized) error {
+	for pg := range pages {
+		p.stats.Fetched.Add(uint64(len(pg.Records)))
+		p.at("normalize")
+		n := p.normalize(pg)
+		p.stats.Normalized.Add(uint64(len(n.dossiers) + len(n.petitions)))
+		select {
+		case results <- n:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+func (p *pipeline) at(stage string) {
+	if p.hook != nil {
+		p.hook(stage)
+	}
+}
+
+// guard turns a panic in a pipeline goroutine into an error wrapping
+// errPipelinePanic, logged with its stack. Without it one bad record or bug
+// would kill the process, and with it the daemon.
+func guard(log zerolog.Logger, stage string, f func() error) func() error {
+	return func() (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				what := panicText(v)
+				log.Error().Str("stage", stage).Str("panic", what).Str("stack", string(debug.Stack())).
+					Msg("pipeline goroutine panicked; failing the run")
+				err = fmt.Errorf("%s stage: %w: %s", stage, errPipelinePanic, what)
+			}
+		}()
+		return f()
+	}
+}
+
+// panicText describes a panic value without quoting data: a runtime error's
+// message (index out of range, nil dereference) is the runtime's own; any
+// other value may carry a record's content, so only its type is told.
+func panicText(v any) string {
+	if re, ok := v.(runtime.Error); ok {
+		return re.Error()
+	}
+	return fmt.Sprintf("panic value of type %T", v)
 }
 
 func normalizePage(norm *transform.Normalizer, p extract.Page) normalized {
@@ -144,6 +216,7 @@ func normalizePage(norm *transform.Normalizer, p extract.Page) normalized {
 			continue
 		}
 		out.dossiers = append(out.dossiers, d)
+		out.newest = later(out.newest, d.UpdatedAt)
 	}
 	return out
 }
@@ -207,6 +280,7 @@ type syncRequest struct {
 	stateKey string         // sync_state entry advanced instead of the source's incremental watermark
 	dryRun   bool
 	progress func(done, total int, w extract.Window)
+	hook     func(stage string) // tests only: see pipeline.hook
 }
 
 // syncResult is what a sync reports.
@@ -216,15 +290,16 @@ type syncResult struct {
 }
 
 // runWindowedSync reads req.window in steps of sync.window through the
-// pipeline. After each step's batches are all acknowledged it advances the
-// watermark (if req.advance), so a long first sync keeps its progress and a
-// failed step never moves it. The run's start and end are recorded in runs.
+// pipeline. After each step is proved complete (extract: its distinct
+// records account for the portal's total) and its batches are all
+// acknowledged, it advances the watermark (if req.advance), so a long first
+// sync keeps its progress and a failed step never moves it. The run's start
+// and end are recorded in runs, what each window proved in windows.
 func (a *app) runWindowedSync(ctx context.Context, store *load.Store, client *extract.Client,
 	req syncRequest, log zerolog.Logger) (syncResult, error) {
-	runID := req.runID
 	start := a.now()
 	from, to := req.window.From, req.window.To
-	run := load.Run{ID: runID, Source: req.source.name, Command: req.command, StartedAt: start, Status: load.RunRunning,
+	run := load.Run{ID: req.runID, Source: req.source.name, Command: req.command, StartedAt: start, Status: load.RunRunning,
 		WindowFrom: &from, WindowTo: &to}
 	if !req.dryRun {
 		if err := store.RecordRun(ctx, run); err != nil {
@@ -233,55 +308,156 @@ func (a *app) runWindowedSync(ctx context.Context, store *load.Store, client *ex
 	}
 	log.Info().Time("from", from).Time("to", to).Bool("dry_run", req.dryRun).Msg("sync started")
 
-	stats := &syncStats{}
-	src := &extract.Windowed{Client: client, Source: req.source.name, Path: req.source.path,
-		PageSize: a.cfg.Source(req.source.name).PageSize, Location: transform.HoChiMinh()}
+	s := &windowSync{a: a, store: store, req: req, log: log, stats: &syncStats{}}
+	s.src = &extract.Windowed{Client: client, Source: req.source.name, Path: req.source.path,
+		PageSize: a.cfg.Source(req.source.name).PageSize, Location: transform.HoChiMinh(),
+		Key: req.source.key, MinWindow: a.cfg.Sync.MinWindow.D()}
 	windows := extract.PlanWindows(from, to, a.cfg.Sync.Window.D())
-	var dry *dryRunSink
 	var syncErr error
 	for i, w := range windows {
-		var sink windowSink
-		var writer *load.Writer
-		if req.dryRun {
-			if dry == nil {
-				dry = &dryRunSink{stats: stats, max: 50}
-			}
-			sink = dry
-		} else {
-			writer = store.NewWriter(runID, log)
-			sink = &writerSink{w: writer, log: log}
-		}
-		err := syncWindow(ctx, src, w, req.source.normalize, a.cfg.Sync.Workers, sink, stats)
-		if writer != nil {
-			ws := writer.Stats()
-			stats.Loaded.Add(ws.Dossiers + ws.Petitions)
-			stats.Rejected.Add(ws.Rejects)
-		}
-		if err != nil {
-			syncErr = fmt.Errorf("sync %s window %s: %w", req.source.name, w, err)
+		if syncErr = s.window(ctx, w); syncErr != nil {
 			break
-		}
-		if req.advance && !req.dryRun {
-			state := req.source.name
-			if req.stateKey != "" {
-				state = req.stateKey // a backfill's own progress, never the incremental watermark
-			}
-			if err := store.AdvanceWatermark(ctx, state, w.To, runID); err != nil {
-				syncErr = err
-				break
-			}
 		}
 		if req.progress != nil {
 			req.progress(i+1, len(windows), w)
 		}
-		log.Debug().Stringer("window", w).Uint64("fetched", stats.Fetched.Load()).Msg("window loaded")
+		log.Debug().Stringer("window", w).Uint64("fetched", s.stats.Fetched.Load()).Msg("window loaded")
 	}
 
-	run.Fetched, run.Loaded, run.Rejected = stats.Fetched.Load(), stats.Loaded.Load(), stats.Rejected.Load()
-	syncErr = a.finishRun(ctx, store, &run, syncErr, req.dryRun, stats.Normalized.Load(), log, nil)
+	run.Fetched, run.Loaded, run.Rejected = s.stats.Fetched.Load(), s.stats.Loaded.Load(), s.stats.Rejected.Load()
+	syncErr = a.finishRun(ctx, store, &run, syncErr, req.dryRun, s.stats.Normalized.Load(), log, nil)
 	res := syncResult{run: run}
-	if dry != nil {
-		res.rejects = dry.rejects
+	if s.dry != nil {
+		res.rejects = s.dry.rejects
 	}
 	return res, syncErr
+}
+
+// windowSync is one run of a windowed source, window after window.
+type windowSync struct {
+	a     *app
+	store *load.Store
+	src   *extract.Windowed
+	req   syncRequest
+	log   zerolog.Logger
+	stats *syncStats
+	dry   *dryRunSink
+	clock portalClock
+}
+
+// window reads, loads and records one planned window, then advances the
+// watermark.
+func (s *windowSync) window(ctx context.Context, w extract.Window) error {
+	var sink windowSink
+	var writer *load.Writer
+	if s.req.dryRun {
+		if s.dry == nil {
+			s.dry = &dryRunSink{stats: s.stats, max: 50}
+		}
+		sink = s.dry
+	} else {
+		writer = s.store.NewWriter(s.req.runID, s.log)
+		sink = &writerSink{w: writer, log: s.log}
+	}
+	var reports []extract.WindowReport
+	s.src.Report = func(r extract.WindowReport) { reports = append(reports, r) }
+	p := &pipeline{src: s.src, normalize: s.req.source.normalize, workers: s.a.cfg.Sync.Workers, sink: sink,
+		stats: s.stats, log: s.log, hook: s.req.hook}
+	newest, err := p.run(ctx, w)
+	if writer != nil {
+		ws := writer.Stats()
+		s.stats.Loaded.Add(ws.Dossiers + ws.Petitions)
+		s.stats.Rejected.Add(ws.Rejects)
+	}
+	if err != nil {
+		err = fmt.Errorf("sync %s window %s: %w", s.req.source.name, w, err)
+	}
+	if err = errors.Join(err, s.recordWindows(ctx, reports)); err != nil {
+		return err
+	}
+	s.clock.observe(newest, reports)
+	return s.advance(ctx, w)
+}
+
+// recordWindows writes what each window read proved (v_windows), even when
+// the run is being aborted: a failed window is the one worth reading about.
+func (s *windowSync) recordWindows(ctx context.Context, reports []extract.WindowReport) error {
+	if s.req.dryRun || len(reports) == 0 {
+		return nil
+	}
+	rows := make([]load.WindowRecord, 0, len(reports))
+	for _, r := range reports {
+		rec := load.WindowRecord{RunID: s.req.runID, Source: r.Source, From: r.Window.From, To: r.Window.To,
+			Depth: r.Depth, Total: int64(r.Total), Read: uint64(r.Read), Distinct: uint64(r.Distinct), Rereads: r.Rereads,
+			Pages: r.Pages, PageSize: r.PageSize, Status: r.Status}
+		if r.Err != nil {
+			rec.Error = r.Err.Error()
+		}
+		if !r.PortalTime.IsZero() {
+			pt := r.PortalTime
+			rec.PortalTime = &pt
+		}
+		rows = append(rows, rec)
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	return s.store.RecordWindows(rctx, rows)
+}
+
+// advance moves the watermark (or the backfill's progress) to the end of
+// window w, but never past the portal's clock (portalClock).
+func (s *windowSync) advance(ctx context.Context, w extract.Window) error {
+	if !s.req.advance || s.req.dryRun {
+		return nil
+	}
+	to, ok := s.clock.limit(w.To, s.a.cfg.Sync.SafetyLag.D())
+	if !ok {
+		s.log.Warn().Stringer("window", w).Msg("the portal sent no Date and no record yet: the watermark stays until it does")
+		return nil
+	}
+	if to.Before(w.To) {
+		ev := s.log.Debug() // seconds of skew are not worth a warning
+		if w.To.Sub(to) > time.Minute {
+			ev = s.log.Warn()
+		}
+		ev.Time("window_end", w.To).Time("watermark", to).Time("portal_time", s.clock.portal).
+			Msg("the host clock is ahead of the portal: watermark capped at the portal's clock")
+	}
+	state := s.req.source.name
+	if s.req.stateKey != "" {
+		state = s.req.stateKey // a backfill's own progress, never the incremental watermark
+	}
+	return s.store.AdvanceWatermark(ctx, state, to, s.req.runID)
+}
+
+// portalClock is what a run saw of the portal's time. A watermark never
+// passes it, so a host clock far ahead of the portal cannot park the
+// watermark in the future, where the records the portal writes meanwhile
+// would never be read.
+type portalClock struct {
+	newest time.Time // the newest NgayCapNhat loaded
+	portal time.Time // the latest HTTP Date the portal answered with
+}
+
+func (c *portalClock) observe(newest time.Time, reports []extract.WindowReport) {
+	c.newest = later(c.newest, newest)
+	for _, r := range reports {
+		c.portal = later(c.portal, r.PortalTime)
+	}
+}
+
+// limit caps a window end at the later of the newest NgayCapNhat loaded and
+// the portal's Date less the safety lag. ok is false with no evidence at all.
+func (c *portalClock) limit(end time.Time, safetyLag time.Duration) (time.Time, bool) {
+	lim := c.newest
+	if !c.portal.IsZero() {
+		lim = later(lim, c.portal.Add(-safetyLag))
+	}
+	if lim.IsZero() {
+		return end, false
+	}
+	if lim.Before(end) {
+		return lim, true
+	}
+	return end, true
 }

@@ -62,11 +62,11 @@ func (a *app) readCatalogue(ctx context.Context, log zerolog.Logger) (entries []
 	parser := transform.NewProcedureParser(transform.HoChiMinh())
 	pages := make(chan extract.Page, pagesInFlight)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
+	g.Go(guard(log, "fetch", func() error {
 		defer close(pages)
 		return src.Stream(gctx, pages)
-	})
-	g.Go(func() error {
+	}))
+	g.Go(guard(log, "normalize", func() error {
 		for p := range pages {
 			for _, raw := range p.Records {
 				fetched++
@@ -81,7 +81,7 @@ func (a *app) readCatalogue(ctx context.Context, log zerolog.Logger) (entries []
 			}
 		}
 		return nil
-	})
+	}))
 	err = g.Wait()
 	return entries, rejects, fetched, err
 }

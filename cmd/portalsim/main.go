@@ -3,7 +3,7 @@
 // of Hoài Nhơn. It is for the demo and the tests and never needs the network.
 //
 //	portalsim --addr 127.0.0.1:8089 --seed 1 --dossiers 5000 --from 2024-01-01 --to 2025-01-01 \
-//	    --petitions 200 --late-sync-unit 21640 [--faults 429,503,reset,truncate,html200,slow,dup,mutate --fault-rate 0.1]
+//	    --petitions 200 --late-sync-unit 21640 [--faults 429,503,reset,truncate,html200,slow,dup,mutate,pagecap,ignorepage,bigtotal,busy --fault-rate 0.1]
 package main
 
 import (

@@ -32,6 +32,9 @@ import (
 //	        between two page reads; the page is one record longer.
 //	mutate  a record is updated while the window's pages are read (below).
 //
+// Paging faults (pagecap, ignorepage, bigtotal, busy) are documented in
+// pagefaults.go.
+//
 // # How mutate is simulated with the index-based generator
 //
 // Dossier i has one NgayCapNhat, fixed by its index, and that is its final
@@ -71,7 +74,8 @@ const (
 )
 
 // FaultKinds lists every fault Options.Faults accepts.
-var FaultKinds = []string{Fault429, Fault503, FaultReset, FaultTruncate, FaultHTML200, FaultSlow, Fault403, FaultAppError, FaultDup, FaultMutate}
+var FaultKinds = []string{Fault429, Fault503, FaultReset, FaultTruncate, FaultHTML200, FaultSlow, Fault403, FaultAppError, FaultDup, FaultMutate,
+	FaultPageCap, FaultIgnorePage, FaultBigTotal, FaultBusy}
 
 // ParseFaults splits a comma-separated list (the --faults flag), checking
 // each name.
@@ -100,16 +104,20 @@ type faultState struct {
 	dup, mutate bool
 	consecutive int             // transport faults in a row
 	mutated     map[string]bool // windows whose record has been updated
+	paging      map[string]bool // enabled paging faults (pagefaults.go)
+	busyUpdates map[string]int  // busy window → stale versions updated so far
 }
 
 func (s *Simulator) initFaults() error {
-	s.faults = faultState{mutated: map[string]bool{}}
+	s.faults = faultState{mutated: map[string]bool{}, paging: map[string]bool{}, busyUpdates: map[string]int{}}
 	for _, f := range s.opts.Faults {
 		switch f {
 		case FaultDup:
 			s.faults.dup = true
 		case FaultMutate:
 			s.faults.mutate = true
+		case FaultPageCap, FaultIgnorePage, FaultBigTotal, FaultBusy:
+			s.faults.paging[f] = true
 		default:
 			if _, err := ParseFaults(f); err != nil {
 				return fmt.Errorf("simulator: %w", err)

@@ -231,7 +231,8 @@ func (s *Simulator) handlePetitions(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, CodeBadRequest, msg)
 		return
 	}
-	start, end, total := s.pageRangeN(pq, s.nPet)
+	served, said, extra := s.shapePage(pq)
+	start, end, total := s.pageRangeN(served, s.nPet)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
@@ -240,7 +241,7 @@ func (s *Simulator) handlePetitions(w http.ResponseWriter, r *http.Request) {
 	pw := s.pageWriters.Get().(*pageWriter)
 	defer s.pageWriters.Put(pw)
 	pw.bw.Reset(w)
-	pw.hdr = appendPageHeader(pw.hdr[:0], pq, total)
+	pw.hdr = appendPageHeader(pw.hdr[:0], said, total+extra)
 	if _, err := pw.bw.Write(pw.hdr); err != nil {
 		return
 	}

@@ -39,7 +39,12 @@ func (s *Simulator) routes() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.URL.Path)
 	})
-	return mux
+	// Every response carries the portal's clock (Options.Now) in Date, as a
+	// real server's does: clients cap their watermarks at it.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", s.opts.Now().UTC().Format(http.TimeFormat))
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // allow rejects other methods with a JSON 405.
@@ -251,14 +256,9 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, CodeBadRequest, msg)
 		return
 	}
-	start, end, total := s.pageRange(pq)
 	s.requests.Add(1)
-	stale := s.mutation(pq) // a record of the window not yet updated (mutate)
-	if stale >= 0 {
-		total++
-		end = min(end, start+pq.pageSize-1)
-	}
-	dup := s.dupRecord(pq, start, end)
+	served, said, extra := s.shapePage(pq)
+	plan := s.planDossierPage(served)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
@@ -267,7 +267,7 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	pw := s.pageWriters.Get().(*pageWriter)
 	defer s.pageWriters.Put(pw)
 	pw.bw.Reset(w)
-	pw.hdr = appendPageHeader(pw.hdr[:0], pq, total)
+	pw.hdr = appendPageHeader(pw.hdr[:0], said, plan.total+extra)
 	if _, err := pw.bw.Write(pw.hdr); err != nil {
 		return
 	}
@@ -286,13 +286,16 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 		_, err := pw.bw.Write(pw.e.b)
 		return err == nil
 	}
-	if stale >= 0 && !emit(stale, pq.from.In(Location).Format(layCompact)) {
+	staleAt := pq.from.In(Location).Format(layCompact)
+	for _, i := range plan.stale {
+		if !emit(i, staleAt) {
+			return
+		}
+	}
+	if plan.dup >= 0 && !emit(plan.dup, "") {
 		return
 	}
-	if dup >= 0 && !emit(dup, "") {
-		return
-	}
-	for i := start; i < end; i++ {
+	for i := plan.start; i < plan.end; i++ {
 		if !emit(i, "") {
 			return // client went away
 		}
@@ -300,6 +303,49 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	_, _ = pw.bw.WriteString("]}\n")
 	_ = pw.bw.Flush()
 	pw.bw.Reset(nil)
+}
+
+// pagePlan is what one dossier page serves: stale versions first (their
+// NgayCapNhat = updated_from: mutate, busy), then a duplicate of the
+// previous page's last record (dup), then the records [start, end).
+type pagePlan struct {
+	stale      []int
+	one        [1]int // backing of stale for mutate
+	dup        int    // -1 = none
+	start, end int
+	total      int // the window's total as the portal sees it now
+}
+
+func (s *Simulator) planDossierPage(pq pageQuery) *pagePlan {
+	p := &pagePlan{dup: -1}
+	if !pq.from.IsZero() && !pq.to.IsZero() {
+		lo, hi := s.indexRange(pq.from, pq.to)
+		if stale := s.busyStale(pq, lo, hi); stale != nil {
+			p.planBusy(pq, lo, hi, stale)
+			return p
+		}
+	}
+	p.start, p.end, p.total = s.pageRange(pq)
+	if v := s.mutation(pq); v >= 0 { // a record of the window not yet updated
+		p.one[0] = v
+		p.stale = p.one[:]
+		p.total++
+		p.end = min(p.end, p.start+pq.pageSize-1)
+	}
+	p.dup = s.dupRecord(pq, p.start, p.end)
+	return p
+}
+
+// planBusy cuts page pq from the list of the stale versions followed by the
+// window's own records [lo, hi).
+func (p *pagePlan) planBusy(pq pageQuery, lo, hi int, stale []int) {
+	n := len(stale)
+	p.total = n + hi - lo
+	a := min((pq.page-1)*pq.pageSize, p.total)
+	b := min(a+pq.pageSize, p.total)
+	p.stale = stale[min(a, n):min(b, n)]
+	p.start = lo + max(a-n, 0)
+	p.end = max(p.start, lo+b-n)
 }
 
 // appendPageHeader appends the envelope of a page up to the opening of data.
