@@ -32,6 +32,7 @@ var viewSources = map[string]struct {
 	"v_indicator_metrics":     {"indicator_metrics", []string{"compute_id", "version"}},
 	"v_indicator_scores":      {"indicator_scores", []string{"compute_id", "version"}},
 	"v_dossier_findings":      {"dossier_findings", []string{"compute_id", "version"}},
+	"v_windows":               {"windows", []string{"version"}},
 }
 
 var derivedViews = []string{"v_score_reconciliation"}
