@@ -65,6 +65,9 @@ type Store struct {
 	conn driver.Conn
 	opts Options
 	db   string // quoted database identifier
+	// beforeStatement, set only by tests, runs before each compute
+	// statement and may fail it (to interrupt a compute at a chosen point).
+	beforeStatement func(stmt string) error
 }
 
 // Open connects to ClickHouse and checks the connection. It does not create
