@@ -10,6 +10,7 @@ package load
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"strings"
@@ -35,6 +36,8 @@ type Options struct {
 	Retries   int
 	RetryWait time.Duration
 	Logger    zerolog.Logger
+	// TLS, when not nil, secures the native protocol (clickhouse.tls).
+	TLS *tls.Config
 }
 
 func (o *Options) setDefaults() {
@@ -86,6 +89,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			Username: opts.Username,
 			Password: opts.Password,
 		},
+		TLS:             opts.TLS,
 		DialTimeout:     opts.DialTimeout,
 		ReadTimeout:     opts.ReadTimeout,
 		MaxOpenConns:    8,
