@@ -131,12 +131,16 @@ FROM {db}.computes FINAL;
 
 -- The published compute of each (period, unit_code): the latest committed
 -- one whose unit set holds the unit. A 'committed' row is written once, in
--- one insert, after every statement of its compute succeeded.
+-- one insert, after every statement of its compute succeeded; a compute
+-- also marked failed (its commit was not acknowledged, so it dropped its
+-- rows) is not published.
 CREATE VIEW IF NOT EXISTS {db}.v_published_computes AS
 SELECT period, unit_code, max(version) AS published_version
 FROM
 (
-    SELECT period, units, version FROM {db}.computes WHERE status = 'committed'
+    SELECT period, units, version FROM {db}.computes
+    WHERE status = 'committed'
+      AND compute_id NOT IN (SELECT compute_id FROM {db}.computes WHERE status = 'failed')
 )
 ARRAY JOIN units AS unit_code
 GROUP BY period, unit_code;
