@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
 	"reflect"
 	"regexp"
@@ -25,6 +24,8 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dvcindex/dvcindex/internal/redact"
 )
 
 // EnvPrefix starts every environment override.
@@ -61,6 +62,10 @@ type ClickHouse struct {
 	ReadTimeout Duration `yaml:"read_timeout"` // per-query read timeout
 	MaxRetries  int      `yaml:"max_retries"`  // re-sends of a failed batch before the run fails
 	RetryWait   Duration `yaml:"retry_wait"`   // first backoff between re-sends (doubles)
+	// Transport security of the native protocol (see tls.go).
+	TLS           bool   `yaml:"tls"`             // connect with TLS (the server's secure native port, 9440 by default)
+	CAFile        string `yaml:"ca_file"`         // PEM bundle of the CAs to trust; "" = the system's
+	TLSServerName string `yaml:"tls_server_name"` // name the certificate must carry; "" = the host of addr
 }
 
 // Portal is the source API (portal-api.md).
@@ -76,6 +81,10 @@ type Portal struct {
 	RetryMaxWait Duration `yaml:"retry_max_wait"` // backoff cap
 	MaxBodyBytes int64    `yaml:"max_body_bytes"` // response size limit
 	Concurrency  int      `yaml:"concurrency"`    // requests in flight at once, per source
+	// AllowHTTP permits a plain-http base URL on a host that is not
+	// loopback (test portals only): credentials and tokens would cross
+	// the network in clear.
+	AllowHTTP bool `yaml:"allow_http"`
 }
 
 // SourceNames are the portal sources that have a section under sources:.
@@ -548,13 +557,10 @@ func (c Config) Validate() error {
 	if c.ClickHouse.ReadTimeout <= 0 {
 		bad("clickhouse.read_timeout", "must be positive")
 	}
-	if u, err := url.Parse(c.Portal.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		shown := c.Portal.BaseURL
-		if err == nil {
-			shown = u.Redacted() // never echo credentials embedded in a URL
-		}
-		bad("portal.base_url", "%q is not an http(s) URL with a host", shown)
+	if msg := c.checkPortalURL(c.Portal.BaseURL); msg != "" {
+		bad("portal.base_url", "%s", msg)
 	}
+	errs = append(errs, c.validateTLS()...)
 	if c.Portal.PageSize < 1 || c.Portal.PageSize > 1000 {
 		bad("portal.page_size", "%d is out of range 1..1000 (portal-api.md)", c.Portal.PageSize)
 	}
@@ -590,12 +596,8 @@ func (c Config) Validate() error {
 		// value is reported once, under portal.
 		key, o := "sources."+name, c.sourceOverride(name)
 		if o.BaseURL != "" {
-			if u, err := url.Parse(o.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				shown := o.BaseURL
-				if err == nil {
-					shown = u.Redacted()
-				}
-				bad(key+".base_url", "%q is not an http(s) URL with a host", shown)
+			if msg := c.checkPortalURL(o.BaseURL); msg != "" {
+				bad(key+".base_url", "%s", msg)
 			}
 		}
 		if o.PageSize < 0 || o.PageSize > 1000 {
@@ -698,6 +700,12 @@ func (c Config) Validate() error {
 // Redacted renders the configuration as YAML with every secret replaced, so
 // it is safe to print or log.
 func (c Config) Redacted() string {
+	c.Portal.BaseURL = redact.URL(c.Portal.BaseURL)
+	for _, o := range []*SourceOverride{&c.Sources.Dossiers, &c.Sources.Petitions, &c.Sources.Procedures, &c.Sources.Evaluation, &c.Sources.BCQG} {
+		if o.BaseURL != "" {
+			o.BaseURL = redact.URL(o.BaseURL)
+		}
+	}
 	out, err := yaml.Marshal(c)
 	if err != nil {
 		return fmt.Sprintf("<config: %v>", err)
@@ -710,6 +718,9 @@ func (c Config) Redacted() string {
 func (c Config) Value(key string) (v string, ok bool) {
 	for _, f := range leafFields(reflect.ValueOf(&c).Elem(), "") {
 		if f.key == key {
+			if strings.HasSuffix(key, ".base_url") && f.v.String() != "" {
+				return redact.URL(f.v.String()), true
+			}
 			if s, isStr := f.v.Interface().(fmt.Stringer); isStr {
 				return s.String(), true
 			}

@@ -13,6 +13,7 @@ func TestSourceOverrides(t *testing.T) {
 	path := filepath.Join(dir, "c.yaml")
 	yaml := `portal:
   base_url: http://portal:8089
+  allow_http: true
   page_size: 500
   password: shared
 sources:

@@ -26,6 +26,8 @@ import (
 	"github.com/go-resty/resty/v2"
 	"github.com/rs/zerolog"
 	"golang.org/x/time/rate"
+
+	"github.com/dvcindex/dvcindex/internal/redact"
 )
 
 // Options configure a Client. Zero values take the defaults noted.
@@ -75,6 +77,7 @@ func (e *APIError) Error() string {
 // Client talks to one portal endpoint family. It is safe for concurrent use.
 type Client struct {
 	http    *resty.Client
+	auth    *resty.Client // the token endpoint: follows no redirect (noRedirect)
 	opts    Options
 	limiter *rate.Limiter
 	sem     chan struct{} // bounds requests in flight (Options.Concurrency)
@@ -97,6 +100,19 @@ func New(opts Options) *Client {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 64 << 20
 	}
+	rc, auth := newResty(opts), newResty(opts)
+	auth.SetRedirectPolicy(noRedirect)
+	lim := rate.NewLimiter(rate.Inf, 1)
+	if opts.RateLimit > 0 {
+		lim = rate.NewLimiter(rate.Limit(opts.RateLimit), 1)
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 1
+	}
+	return &Client{http: rc, auth: auth, opts: opts, limiter: lim, sem: make(chan struct{}, opts.Concurrency)}
+}
+
+func newResty(opts Options) *resty.Client {
 	rc := resty.New().
 		SetBaseURL(strings.TrimRight(opts.BaseURL, "/")).
 		SetTimeout(opts.Timeout).
@@ -107,15 +123,14 @@ func New(opts Options) *Client {
 	if opts.Transport != nil {
 		rc.SetTransport(opts.Transport)
 	}
-	lim := rate.NewLimiter(rate.Inf, 1)
-	if opts.RateLimit > 0 {
-		lim = rate.NewLimiter(rate.Limit(opts.RateLimit), 1)
-	}
-	if opts.Concurrency <= 0 {
-		opts.Concurrency = 1
-	}
-	return &Client{http: rc, opts: opts, limiter: lim, sem: make(chan struct{}, opts.Concurrency)}
+	return rc
 }
+
+// noRedirect stops the token request at the first redirect: the credentials
+// are sent to the configured host only, never to wherever a (misconfigured
+// or hostile) portal points. The 3xx response is returned as it is and
+// ensureToken fails on it.
+var noRedirect = resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse })
 
 // envelope is the common part of every response.
 type envelope struct {
@@ -354,15 +369,13 @@ func parseRetryAfter(v string) time.Duration {
 	return 0
 }
 
-// scrub drops the query string from URL errors: it carries no secret today,
-// but the error may be logged, and only the path is needed to act on it.
+// scrub redacts the user info and query of the URL in URL errors
+// (redact.URL): the error may be logged, and only the path is needed to act
+// on it.
 func scrub(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			u.RawQuery, u.User = "", nil
-			return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
-		}
+		return &url.Error{Op: ue.Op, URL: redact.URL(ue.URL), Err: ue.Err}
 	}
 	return err
 }
@@ -385,11 +398,15 @@ func (c *Client) ensureToken(ctx context.Context) (string, *attemptError) {
 		ExpiresIn   int    `json:"expires_in"`
 	}
 	const path = "/api/v1/auth/token"
-	resp, err := c.http.R().SetContext(ctx).
+	resp, err := c.auth.R().SetContext(ctx).
 		SetBody(map[string]string{"username": c.opts.Username, "password": c.opts.Password}).
 		Post(path)
 	if err != nil {
 		return "", &attemptError{err: fmt.Errorf("portal %s: %w", path, scrub(err)), retryable: true}
+	}
+	if st := resp.StatusCode(); st >= 300 && st < 400 {
+		return "", &attemptError{err: fmt.Errorf("%w: portal %s answered HTTP %d, a redirect to %s: the credentials are not sent on (set portal.base_url to the portal's final address)",
+			ErrPermanent, path, st, redact.URL(resp.Header().Get("Location")))}
 	}
 	body, aerr := classify(path, resp)
 	if aerr != nil {

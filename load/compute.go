@@ -135,8 +135,38 @@ FROM {db}.indicator_scores
 WHERE compute_id = @compute_id AND indicator != 'total'
 GROUP BY unit_code`
 
-	oldComputesSQL = `SELECT DISTINCT compute_id FROM {db}.compute_units WHERE period = @period AND compute_id != @compute_id`
+	// A compute's marker: a 'running' row (row_version 1) when it starts,
+	// then one 'committed' or 'failed' row (row_version 2). The views
+	// publish only committed computes (migration 0008).
+	insertComputeMarkerSQL = `INSERT INTO {db}.computes (compute_id, period, units, version, status, started_at, finished_at,
+error, row_version)`
+
+	// obsoleteComputesSQL lists the computes of a period whose rows no view
+	// shows and no running compute needs: committed ones superseded for
+	// every unit of their set, failed ones, and ones left running by a
+	// process that died (started more than staleComputeAfter ago).
+	obsoleteComputesSQL = `SELECT compute_id FROM {db}.v_computes
+WHERE period = @period AND compute_id != @compute_id
+  AND ((status = 'committed' AND version NOT IN (SELECT published_version FROM {db}.v_published_computes WHERE period = @period))
+       OR status = 'failed'
+       OR (status = 'running' AND started_at < toDateTime(@stale_before)))`
+
+	// latestCommittedComputeSQL is the latest committed compute of @period (''
+	// when none): the one whose scratch rows (unit names, period_dossiers)
+	// readers use next to the views.
+	latestCommittedComputeSQL = `SELECT argMax(compute_id, version) FROM {db}.computes WHERE period = @period AND status = 'committed'`
 )
+
+// Compute marker states (computes.status).
+const (
+	ComputeRunning   = "running"
+	ComputeCommitted = "committed"
+	ComputeFailed    = "failed"
+)
+
+// staleComputeAfter is how long after its start a compute still marked
+// running is taken for one whose process died; its rows are then dropped.
+const staleComputeAfter = 48 * time.Hour
 
 // computeParams are the named parameters every indicator statement gets.
 func computeParams(computeID, period string, version uint64, start, end time.Time, previousYear transform.Period,
@@ -211,10 +241,8 @@ func (s *Store) RangeDossiers(ctx context.Context, units *transform.Units, from,
 	drop = func() {
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
-		for _, t := range scratchTables {
-			if derr := s.Exec(dctx, fmt.Sprintf("ALTER TABLE {db}.%s DROP PARTITION '%s'", t, computeID)); derr != nil {
-				s.opts.Logger.Warn().Err(derr).Str("table", t).Msg("could not drop a scratch partition")
-			}
+		if derr := s.dropCompute(dctx, computeID, scratchTables); derr != nil {
+			s.opts.Logger.Warn().Err(derr).Msg("could not drop a scratch partition")
 		}
 	}
 	if err := s.buildPeriodDossiers(ctx, computeID, "range", scope, links, params); err != nil {
@@ -227,6 +255,10 @@ func (s *Store) RangeDossiers(ctx context.Context, units *transform.Units, from,
 // scratchTables are partitioned by compute_id and dropped when a newer
 // compute of the same period has finished.
 var scratchTables = []string{"compute_units", "unit_map", "period_dossiers"}
+
+// computeTables are every table a compute writes, each partitioned by
+// compute_id: a failed or superseded compute is dropped from all of them.
+var computeTables = append([]string{"indicator_metrics", "indicator_scores", "dossier_findings"}, scratchTables...)
 
 // RefreshCalendar writes the working-day calendar the indicator SQL reads:
 // every day from 2000-01-01 to 2040-12-31 with whether it is a working day
@@ -262,9 +294,14 @@ func (s *Store) RefreshCalendar(ctx context.Context, cal *transform.Calendar) er
 }
 
 // Compute recomputes every metric, group score and finding of one period
-// inside ClickHouse. Rows are written under a new version; the views show
-// only the latest compute of each (period, unit), so recomputing replaces a
-// period's rows and never adds a second set.
+// inside ClickHouse, and publishes them atomically: the rows are written
+// under a new compute id and version, and the views show them only once
+// the compute's 'committed' marker is written, after its last statement.
+// A compute that fails or is cancelled at any statement marks itself
+// failed, drops its rows and leaves the previous compute's on view. Two
+// computes of the same period (the daemon's and a CLI one) write disjoint
+// partitions and never drop a compute that is running or still published;
+// the one with the later version wins the views once both committed.
 func (s *Store) Compute(ctx context.Context, req ComputeRequest) (ComputeResult, error) {
 	req.Settings.setDefaults()
 	p := req.Period
@@ -272,8 +309,34 @@ func (s *Store) Compute(ctx context.Context, req ComputeRequest) (ComputeResult,
 	computeID := fmt.Sprintf("%s-%d", p.Code, time.Now().UnixNano())
 	version := uint64(time.Now().UnixNano())
 	res := ComputeResult{ComputeID: computeID, Units: units}
+	province, selected, err := selectUnits(p, units, req.Only)
+	if err != nil {
+		return res, err
+	}
+	marker := computeMarker{id: computeID, period: p.Code, units: selected, version: version, started: time.Now()}
+	if err := s.writeMarker(ctx, marker, ComputeRunning, nil); err != nil {
+		return res, fmt.Errorf("compute %s: record start: %w", p.Code, err)
+	}
+	params := computeParams(computeID, p.Code, version, p.Start, p.End, p.PreviousYear(), p.FallbackDivisor(), province, selected, req.Settings)
+	if err := s.computeAll(ctx, req, units, links, params, &res); err != nil {
+		s.abortCompute(ctx, marker, err)
+		return res, err
+	}
+	if err := s.writeMarker(ctx, marker, ComputeCommitted, nil); err != nil {
+		err = fmt.Errorf("compute %s: commit: %w", p.Code, err)
+		s.abortCompute(ctx, marker, err)
+		return res, err
+	}
+	if err := s.dropObsoleteComputes(ctx, params); err != nil {
+		// The results are published; stale rows only cost disk.
+		s.opts.Logger.Warn().Err(err).Str("period", p.Code).Msg("could not drop the rows of older computes")
+	}
+	return res, nil
+}
 
-	province := ""
+// selectUnits returns the province of the period and the units a compute
+// writes: every unit, or the province and the units of only.
+func selectUnits(p transform.Period, units []transform.ScopeUnit, only []string) (province string, selected []string, err error) {
 	all := make([]string, 0, len(units))
 	for _, u := range units {
 		all = append(all, u.Code)
@@ -281,16 +344,16 @@ func (s *Store) Compute(ctx context.Context, req ComputeRequest) (ComputeResult,
 			province = u.Code
 		}
 	}
-	selected := all
-	if len(req.Only) > 0 {
+	selected = all
+	if len(only) > 0 {
 		known := map[string]bool{}
 		for _, c := range all {
 			known[c] = true
 		}
 		selected = []string{province} // province-level values are inherited from it
-		for _, c := range req.Only {
+		for _, c := range only {
 			if !known[c] {
-				return res, fmt.Errorf("compute %s: unit %q does not exist in this period (units: %s)", p.Code, c, strings.Join(all, ", "))
+				return "", nil, fmt.Errorf("compute %s: unit %q does not exist in this period (units: %s)", p.Code, c, strings.Join(all, ", "))
 			}
 			if c != province {
 				selected = append(selected, c)
@@ -298,21 +361,57 @@ func (s *Store) Compute(ctx context.Context, req ComputeRequest) (ComputeResult,
 		}
 	}
 	if province == "" {
-		return res, fmt.Errorf("compute %s: no province is valid on %s", p.Code, p.LastDay().Format("2006-01-02"))
+		return "", nil, fmt.Errorf("compute %s: no province is valid on %s", p.Code, p.LastDay().Format("2006-01-02"))
 	}
+	return province, selected, nil
+}
 
-	params := computeParams(computeID, p.Code, version, p.Start, p.End, p.PreviousYear(), p.FallbackDivisor(), province, selected, req.Settings)
-	if err := s.buildPeriodDossiers(ctx, computeID, p.Code, units, links, params); err != nil {
-		return res, fmt.Errorf("compute %s: %w", p.Code, err)
+// computeAll runs every statement of a compute: period dossiers, metrics,
+// group scores, findings, and the counts of what it wrote.
+func (s *Store) computeAll(ctx context.Context, req ComputeRequest, units []transform.ScopeUnit, links []transform.ScopeLink,
+	params []any, res *ComputeResult) error {
+	p := req.Period
+	if err := s.buildPeriodDossiers(ctx, res.ComputeID, p.Code, units, links, params); err != nil {
+		return fmt.Errorf("compute %s: %w", p.Code, err)
 	}
 	var err error
 	if res.Dossiers, err = s.countNamed(ctx, `SELECT count() FROM {db}.period_dossiers WHERE compute_id = @compute_id AND own = 1`, params); err != nil {
-		return res, err
+		return err
 	}
+	if err := s.computeMetrics(ctx, p, req.Settings, params); err != nil {
+		return err
+	}
+	for _, stmt := range []string{groupScoresSQL, totalScoresSQL} {
+		if err := s.execNamed(ctx, stmt, params); err != nil {
+			return fmt.Errorf("compute %s: group scores: %w", p.Code, err)
+		}
+	}
+	findings, err := indicators.Findings()
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		for i, stmt := range SplitStatements(f.SQL) {
+			if err := s.execNamed(ctx, stmt, params); err != nil {
+				return fmt.Errorf("compute %s: findings %s statement %d: %w", p.Code, f.Name, i+1, err)
+			}
+		}
+	}
+	if res.Metrics, err = s.countNamed(ctx, `SELECT count() FROM {db}.indicator_metrics WHERE compute_id = @compute_id`, params); err != nil {
+		return err
+	}
+	if res.Findings, err = s.countNamed(ctx, `SELECT count() FROM {db}.dossier_findings WHERE compute_id = @compute_id`, params); err != nil {
+		return err
+	}
+	return nil
+}
 
+// computeMetrics writes every metric of the compute (and the inherited
+// values of province-level ones).
+func (s *Store) computeMetrics(ctx context.Context, p transform.Period, set IndicatorSettings, params []any) error {
 	metrics, err := indicators.Metrics()
 	if err != nil {
-		return res, err
+		return err
 	}
 	for _, m := range metrics {
 		emptyScore, emptyMax := m.Max, m.Max
@@ -320,7 +419,7 @@ func (s *Store) Compute(ctx context.Context, req ComputeRequest) (ComputeResult,
 		case "zero":
 			emptyScore = 0
 		case "rule":
-			switch req.Settings.ZeroDenominator {
+			switch set.ZeroDenominator {
 			case "award_max":
 			case "exclude":
 				emptyScore, emptyMax = 0, 0
@@ -343,47 +442,70 @@ func (s *Store) Compute(ctx context.Context, req ComputeRequest) (ComputeResult,
 		)
 		stmt := fmt.Sprintf(metricWrapperSQL, m.SQL, m.Score)
 		if err := s.execNamed(ctx, stmt, mp); err != nil {
-			return res, fmt.Errorf("compute %s: metric %s (%s): %w", p.Code, m.Code, m.File, err)
+			return fmt.Errorf("compute %s: metric %s (%s): %w", p.Code, m.Code, m.File, err)
 		}
 		if m.Scope == "province" {
 			if err := s.execNamed(ctx, inheritSQL, mp); err != nil {
-				return res, fmt.Errorf("compute %s: inherit metric %s: %w", p.Code, m.Code, err)
+				return fmt.Errorf("compute %s: inherit metric %s: %w", p.Code, m.Code, err)
 			}
 		}
 	}
-	for _, stmt := range []string{groupScoresSQL, totalScoresSQL} {
-		if err := s.execNamed(ctx, stmt, params); err != nil {
-			return res, fmt.Errorf("compute %s: group scores: %w", p.Code, err)
-		}
-	}
-	findings, err := indicators.Findings()
-	if err != nil {
-		return res, err
-	}
-	for _, f := range findings {
-		for i, stmt := range SplitStatements(f.SQL) {
-			if err := s.execNamed(ctx, stmt, params); err != nil {
-				return res, fmt.Errorf("compute %s: findings %s statement %d: %w", p.Code, f.Name, i+1, err)
-			}
-		}
-	}
-	if res.Metrics, err = s.countNamed(ctx, `SELECT count() FROM {db}.indicator_metrics WHERE compute_id = @compute_id`, params); err != nil {
-		return res, err
-	}
-	if res.Findings, err = s.countNamed(ctx, `SELECT count() FROM {db}.dossier_findings WHERE compute_id = @compute_id`, params); err != nil {
-		return res, err
-	}
-	if err := s.dropOldComputes(ctx, params); err != nil {
-		// The results are written; stale scratch rows only cost disk.
-		s.opts.Logger.Warn().Err(err).Str("period", p.Code).Msg("could not drop the scratch rows of older computes")
-	}
-	return res, nil
+	return nil
 }
 
-func (s *Store) dropOldComputes(ctx context.Context, params []any) error {
-	rows, err := s.conn.Query(ctx, s.SQL(oldComputesSQL), params...)
+// computeMarker is one compute's row in computes.
+type computeMarker struct {
+	id, period string
+	units      []string
+	version    uint64
+	started    time.Time
+}
+
+// writeMarker records a compute's state. The 'committed' row is one row in
+// one insert: a compute is published entirely or not at all.
+func (s *Store) writeMarker(ctx context.Context, m computeMarker, status string, cause error) error {
+	if status != ComputeFailed {
+		if err := s.hook("computes " + status); err != nil {
+			return err
+		}
+	}
+	var finished *time.Time
+	rowVersion := uint8(2)
+	if status == ComputeRunning {
+		rowVersion = 1
+	} else {
+		now := time.Now()
+		finished = &now
+	}
+	msg := ""
+	if cause != nil {
+		msg = cause.Error()
+	}
+	return s.insertRows(ctx, s.opts.Logger, insertComputeMarkerSQL, 1, func(int) []any {
+		return []any{m.id, m.period, m.units, m.version, status, m.started, finished, msg, rowVersion}
+	})
+}
+
+// abortCompute marks a compute failed and drops its rows, even when ctx was
+// cancelled (that is how a compute is interrupted).
+func (s *Store) abortCompute(ctx context.Context, m computeMarker, cause error) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err := s.writeMarker(actx, m, ComputeFailed, cause); err != nil {
+		s.opts.Logger.Warn().Err(err).Str("compute_id", m.id).Msg("could not mark a failed compute")
+	}
+	if err := s.dropCompute(actx, m.id, computeTables); err != nil {
+		s.opts.Logger.Warn().Err(err).Str("compute_id", m.id).Msg("could not drop the rows of a failed compute")
+	}
+}
+
+// dropObsoleteComputes drops every partition of the period's computes that
+// no view shows and no running compute needs (obsoleteComputesSQL).
+func (s *Store) dropObsoleteComputes(ctx context.Context, params []any) error {
+	args := append(append([]any{}, params...), clickhouse.Named("stale_before", time.Now().Add(-staleComputeAfter).Unix()))
+	rows, err := s.conn.Query(ctx, s.SQL(obsoleteComputesSQL), args...)
 	if err != nil {
-		return err
+		return fmt.Errorf("list obsolete computes: %w", err)
 	}
 	var old []string
 	for rows.Next() {
@@ -395,22 +517,36 @@ func (s *Store) dropOldComputes(ctx context.Context, params []any) error {
 		old = append(old, id)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	for _, id := range old {
-		for _, t := range scratchTables {
-			// A partition value is a literal in DROP PARTITION; compute ids
-			// are ours (period code and a number), checked here anyway.
-			if strings.ContainsAny(id, "'\\") {
-				return fmt.Errorf("unexpected compute id %q", id)
-			}
-			if err := s.Exec(ctx, fmt.Sprintf("ALTER TABLE {db}.%s DROP PARTITION '%s'", t, id)); err != nil {
-				return fmt.Errorf("drop %s partition %s: %w", t, id, err)
-			}
+		if err := s.dropCompute(ctx, id, computeTables); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropCompute drops the partitions of one compute from tables.
+func (s *Store) dropCompute(ctx context.Context, id string, tables []string) error {
+	// A partition value is a literal in DROP PARTITION; compute ids are
+	// ours (period code and a number), checked here anyway.
+	if strings.ContainsAny(id, `'\`) {
+		return fmt.Errorf("unexpected compute id %q", id)
+	}
+	for _, t := range tables {
+		if err := s.Exec(ctx, fmt.Sprintf("ALTER TABLE {db}.%s DROP PARTITION '%s'", t, id)); err != nil {
+			return fmt.Errorf("drop %s partition %s: %w", t, id, err)
 		}
 	}
 	return nil
 }
 
 func (s *Store) execNamed(ctx context.Context, stmt string, params []any) error {
+	if err := s.hook(stmt); err != nil {
+		return err
+	}
 	start := time.Now()
 	err := s.conn.Exec(ctx, s.SQL(stmt), params...)
 	s.opts.Logger.Debug().Dur("took", time.Since(start)).Str("statement", firstLine(stmt)).Msg("indicator statement")
@@ -438,4 +574,13 @@ func (s *Store) countNamed(ctx context.Context, q string, params []any) (uint64,
 // dropping comment-only lines.
 func SplitStatements(sql string) []string {
 	return Migration{SQL: sql}.Statements()
+}
+
+// hook runs the test hook of a store before a compute statement (nil in
+// production; see export_test.go).
+func (s *Store) hook(stmt string) error {
+	if s.beforeStatement == nil {
+		return nil
+	}
+	return s.beforeStatement(stmt)
 }

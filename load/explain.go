@@ -42,7 +42,7 @@ type UnitInfo struct {
 
 const (
 	explainUnitSQL = `SELECT unit_code, unit_name, level FROM {db}.compute_units
-WHERE compute_id = (SELECT max(compute_id) FROM {db}.compute_units WHERE period = @period) AND unit_code = @unit`
+WHERE compute_id = (` + latestCommittedComputeSQL + `) AND unit_code = @unit`
 
 	explainMetricsSQL = `SELECT indicator, metric, scope, numerator, denominator, ratio, score, max_score, points_lost, no_data
 FROM {db}.v_indicator_metrics
@@ -52,7 +52,7 @@ ORDER BY points_lost DESC, indicator, metric`
 	// The units whose findings belong to a unit: itself and, for a district
 	// or the province, the units below it in the latest compute.
 	explainScopeSQL = `SELECT unit_code FROM {db}.compute_units
-WHERE compute_id = (SELECT max(compute_id) FROM {db}.compute_units WHERE period = @period)
+WHERE compute_id = (` + latestCommittedComputeSQL + `)
   AND (unit_code = @unit OR parent_code = @unit OR (province_code = @unit AND level != 'province'))`
 
 	explainFindingCountsSQL = `SELECT metric, finding, count() AS n

@@ -6,3 +6,8 @@ import "context"
 func MigrateWith(ctx context.Context, s *Store, all []Migration) ([]Migration, error) {
 	return s.migrate(ctx, all)
 }
+
+// SetStatementHook makes every compute statement of s (and the compute's
+// start and commit markers) call h first; an error from h fails the
+// statement. Tests use it to interrupt a compute at a chosen point.
+func SetStatementHook(s *Store, h func(stmt string) error) { s.beforeStatement = h }

@@ -25,7 +25,7 @@ type ReportRequest struct {
 }
 
 const (
-	latestComputeSQL = `SELECT max(compute_id) FROM {db}.compute_units WHERE period = @period`
+	latestComputeSQL = latestCommittedComputeSQL
 
 	reportTransparencySQL = `SELECT unit_code, metric, score, max_score, points_lost, scope
 FROM {db}.v_indicator_metrics
@@ -370,7 +370,7 @@ func (s *Store) reportTrend(ctx context.Context, d *report.Data, req ReportReque
 		// A period without a single dossier has only its default scores
 		// (province-level metrics, "no petitions: 6"): leave it blank.
 		n, err := s.countNamed(ctx, `SELECT count() FROM {db}.period_dossiers WHERE own = 1 AND compute_id =
-			(SELECT max(compute_id) FROM {db}.compute_units WHERE period = @period)`, []any{clickhouse.Named("period", p.Code)})
+			(`+latestCommittedComputeSQL+`)`, []any{clickhouse.Named("period", p.Code)})
 		if err != nil {
 			return err
 		}

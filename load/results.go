@@ -25,7 +25,7 @@ FROM
 ANY LEFT JOIN
 (
     SELECT unit_code, unit_name, level FROM {db}.compute_units
-    WHERE compute_id = (SELECT max(compute_id) FROM {db}.compute_units WHERE period = @period)
+    WHERE compute_id = (` + latestCommittedComputeSQL + `)
 ) AS u USING unit_code
 ORDER BY multiIf(u.level = 'province', 0, u.level = 'district', 1, 2), s.unit_code`
 

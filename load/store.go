@@ -10,6 +10,7 @@ package load
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"strings"
@@ -35,6 +36,8 @@ type Options struct {
 	Retries   int
 	RetryWait time.Duration
 	Logger    zerolog.Logger
+	// TLS, when not nil, secures the native protocol (clickhouse.tls).
+	TLS *tls.Config
 }
 
 func (o *Options) setDefaults() {
@@ -65,6 +68,9 @@ type Store struct {
 	conn driver.Conn
 	opts Options
 	db   string // quoted database identifier
+	// beforeStatement, set only by tests, runs before each compute
+	// statement and may fail it (to interrupt a compute at a chosen point).
+	beforeStatement func(stmt string) error
 }
 
 // Open connects to ClickHouse and checks the connection. It does not create
@@ -87,6 +93,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			Username: opts.Username,
 			Password: opts.Password,
 		},
+		TLS:             opts.TLS,
 		DialTimeout:     opts.DialTimeout,
 		ReadTimeout:     opts.ReadTimeout,
 		MaxOpenConns:    8,

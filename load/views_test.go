@@ -33,9 +33,10 @@ var viewSources = map[string]struct {
 	"v_indicator_scores":      {"indicator_scores", []string{"compute_id", "version"}},
 	"v_dossier_findings":      {"dossier_findings", []string{"compute_id", "version"}},
 	"v_windows":               {"windows", []string{"version"}},
+	"v_computes":              {"computes", []string{"row_version"}},
 }
 
-var derivedViews = []string{"v_score_reconciliation"}
+var derivedViews = []string{"v_score_reconciliation", "v_published_computes"}
 
 // TestViewsShowEveryColumn enforces the rule of migration 0005: after all
 // migrations, every column of a table is visible through its view unless the

@@ -114,9 +114,34 @@ func (s *Store) NewWriter(runID string, log zerolog.Logger) *Writer {
 // Stats returns the acknowledged counts so far.
 func (w *Writer) Stats() WriterStats { return w.stats }
 
-// Version is the ReplacingMergeTree version of a dossier: its NgayCapNhat, so
-// the latest version wins whatever order the rows arrive in.
-func Version(d *transform.Dossier) uint64 { return uint64(d.UpdatedAt.Unix()) }
+// Version is the ReplacingMergeTree version of a dossier: the precedence of
+// its source in the high bits, its NgayCapNhat (Unix seconds) in the low
+// VersionTimeBits. A row read from the portal API therefore always replaces
+// a row of a file drop, whatever their dates, and within one source the
+// latest NgayCapNhat wins whatever order the rows arrive in. Steps carry
+// their dossier's version, so v_dossier_steps follows the same rule.
+func Version(d *transform.Dossier) uint64 {
+	return SourcePrecedence(d.Source)<<VersionTimeBits | uint64(d.UpdatedAt.Unix())&versionTimeMask
+}
+
+// VersionTimeBits is the width of the NgayCapNhat part of a dossier version:
+// enough for any DateTime ClickHouse stores (up to 2106, 32 bits).
+const VersionTimeBits = 40
+
+const versionTimeMask = 1<<VersionTimeBits - 1
+
+// FileSource is the source name of dossier rows read from file drops.
+const FileSource = "files"
+
+// SourcePrecedence ranks the sources of dossier rows: the portal API (2)
+// over file drops (1). 0 is left for rows loaded before precedence existed
+// (migration 0008 re-versions them).
+func SourcePrecedence(source string) uint64 {
+	if source == FileSource {
+		return 1
+	}
+	return 2
+}
 
 // AddDossier buffers a dossier and its steps, flushing when a buffer is full.
 func (w *Writer) AddDossier(ctx context.Context, d transform.Dossier) error {

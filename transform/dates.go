@@ -23,6 +23,12 @@ func HoChiMinh() *time.Location {
 // typo, never a real event.
 const MinYear = 2000
 
+// MaxYear is the latest year accepted: ClickHouse's DateTime (seconds since
+// 1970 in a UInt32) ends on 2106-02-07, so a later date could not be stored
+// as it is; it is a typo (2204 for 2024) or a placeholder (9999-12-31).
+// MinYear keeps the other end well after 1970.
+const MaxYear = 2105
+
 // AcceptedDateFormats lists the forms ParseDate reads, for error messages.
 const AcceptedDateFormats = "yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, dd/MM/yyyy, yyyy-MM-dd, yyyy-MM-dd HH:mm:ss, RFC 3339"
 
@@ -40,7 +46,7 @@ func (e *DateError) Unwrap() error { return ErrBadDate }
 // times in loc (nil means Asia/Ho_Chi_Minh); RFC 3339 carries its own offset
 // and is converted to loc. An empty string is "no value" (nil, nil), never a
 // zero date. Impossible dates (31/02/2024, month 13, hour 24) and years before
-// MinYear are errors wrapping ErrBadDate; they are never normalized into a
+// MinYear or after MaxYear are errors wrapping ErrBadDate; they are never normalized into a
 // neighbouring valid date the way time.Date would.
 func ParseDate(s string, loc *time.Location) (*time.Time, error) {
 	if loc == nil {
@@ -70,8 +76,8 @@ func ParseDate(s string, loc *time.Location) (*time.Time, error) {
 			if err != nil {
 				return fail("not a valid RFC 3339 time; accepted: " + AcceptedDateFormats)
 			}
-			if t.Year() < MinYear {
-				return fail(fmt.Sprintf("year %d is before %d; accepted: %s", t.Year(), MinYear, AcceptedDateFormats))
+			if reason := yearOutOfRange(t.In(loc).Year()); reason != "" {
+				return fail(reason)
 			}
 			t = t.In(loc)
 			return &t, nil
@@ -81,8 +87,8 @@ func ParseDate(s string, loc *time.Location) (*time.Time, error) {
 	if !ok {
 		return fail("unrecognized format; accepted: " + AcceptedDateFormats)
 	}
-	if y < MinYear {
-		return fail(fmt.Sprintf("year %d is before %d; accepted: %s", y, MinYear, AcceptedDateFormats))
+	if reason := yearOutOfRange(y); reason != "" {
+		return fail(reason)
 	}
 	if mo < 1 || mo > 12 {
 		return fail(fmt.Sprintf("month %d does not exist", mo))
@@ -95,6 +101,18 @@ func ParseDate(s string, loc *time.Location) (*time.Time, error) {
 	}
 	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, loc)
 	return &t, nil
+}
+
+// yearOutOfRange says why a year cannot be a real event stored in
+// ClickHouse ("" when it can).
+func yearOutOfRange(y int) string {
+	switch {
+	case y < MinYear:
+		return fmt.Sprintf("year %d is before %d; accepted: %s", y, MinYear, AcceptedDateFormats)
+	case y > MaxYear:
+		return fmt.Sprintf("year %d is after %d: outside the range of ClickHouse's DateTime (1970-01-01 to 2106-02-07)", y, MaxYear)
+	}
+	return ""
 }
 
 func hasOffset(clock string) bool {

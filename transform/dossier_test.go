@@ -208,6 +208,8 @@ func TestDossierRejects(t *testing.T) {
 		{"unit code and name disagree", map[string]any{"DonViXuLy": "UBND phường Tam Quan Bắc"}, "DonViXuLy", ErrUnknownUnit, "21637"},
 		{"bad channel", map[string]any{"KenhThucHien": 7}, "KenhThucHien", ErrChannel, "expected 1"},
 		{"year before 2000", map[string]any{"NgayNopHoSo": "19990716080000"}, "NgayNopHoSo", ErrBadDate, "before 2000"},
+		{"due date past ClickHouse's DateTime", map[string]any{"NgayHenTra": "31/12/9999"}, "NgayHenTra", ErrBadDate, "outside the range of ClickHouse's DateTime"},
+		{"supplement due past 2105", map[string]any{"DanhSachHoSoBoSung": []any{map[string]any{"NgayHenTraMoi": "2204-01-01"}}}, "DanhSachHoSoBoSung[0].NgayHenTraMoi", ErrBadDate, "after 2105"},
 		{"future received", map[string]any{"NgayTiepNhan": "20240803080000"}, "NgayTiepNhan", ErrBadDate, "after now"},
 		{"future step", map[string]any{"QuaTrinhXuLy": []any{map[string]any{"ThoiDiemXuLy": "20250101000000"}}}, "QuaTrinhXuLy[0].ThoiDiemXuLy", ErrBadDate, "after now"},
 		{"bad step date", map[string]any{"QuaTrinhXuLy": []any{map[string]any{"ThoiDiemXuLy": "hôm qua"}}}, "QuaTrinhXuLy[0].ThoiDiemXuLy", ErrBadDate, "unrecognized"},

@@ -103,6 +103,9 @@ scheduler is 'dvcindex serve'.`,
 				return notImplemented("sync --source "+source, "#4/#5")
 			}
 			_ = once // one pass is the only mode of sync; serve repeats it.
+			if err := checkPIIKeyLength(a.cfg.PII.Key.Reveal()); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			store, err := a.openStore(ctx)
 			if err != nil {

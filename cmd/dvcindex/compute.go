@@ -86,7 +86,9 @@ func (a *app) compute(ctx context.Context, store *load.Store, p transform.Period
 // fetchMissingKeyed reads the BCQG counts (of P and of the year before, for
 // the DOSSIER_SYNC fallback) and the official scores of P that are not in
 // ClickHouse yet. A portal that cannot be reached does not stop the compute:
-// the metrics then use what is there, and the log says so.
+// the metrics then use what is there, and the log says so. Inside serve it
+// first waits for a running fetch of the same source (sourceLocks), then
+// reads only what that fetch did not load.
 func (a *app) fetchMissingKeyed(ctx context.Context, store *load.Store, p transform.Period, log zerolog.Logger) {
 	for _, f := range []struct {
 		src     keyedSource
@@ -95,7 +97,12 @@ func (a *app) fetchMissingKeyed(ctx context.Context, store *load.Store, p transf
 		{bcqgSource, []transform.Period{p, p.PreviousYear()}},
 		{evaluationSource, []transform.Period{p}},
 	} {
-		if err := a.syncKeyed(ctx, store, f.src, f.periods, true, false, "compute "+p.Code); err != nil {
+		unlock, err := a.locks.lock(ctx, f.src.name)
+		if err == nil {
+			err = a.syncKeyed(ctx, store, f.src, f.periods, true, false, "compute "+p.Code)
+			unlock()
+		}
+		if err != nil {
 			log.Warn().Err(err).Str("keyed_source", f.src.name).Msg("could not read missing data from the portal; computing with what ClickHouse has")
 		}
 	}

@@ -159,7 +159,7 @@ func TestClickHouseStoppedMidRun(t *testing.T) {
 		"DVC_CLICKHOUSE_MAX_RETRIES=3", "DVC_CLICKHOUSE_RETRY_WAIT=100ms", "DVC_CLICKHOUSE_DIAL_TIMEOUT=1s",
 		"DVC_PORTAL_BASE_URL=" + srv, "DVC_PORTAL_USERNAME=" + opts.Username, "DVC_PORTAL_PASSWORD=" + opts.Password,
 		"DVC_PORTAL_RETRY_WAIT=10ms", "DVC_PORTAL_RETRY_MAX_WAIT=50ms", "DVC_PORTAL_PAGE_SIZE=100", "DVC_PORTAL_RATE_LIMIT=0",
-		"DVC_PII_KEY=integration-test-key", "DVC_SYNC_SINCE=" + opts.From.Format("2006-01-02"), "DVC_SYNC_WINDOW=240h",
+		"DVC_PII_KEY=integration-test-key-0123456789abcdef", "DVC_SYNC_SINCE=" + opts.From.Format("2006-01-02"), "DVC_SYNC_WINDOW=240h",
 		"DVC_LOG_FORMAT=json",
 	}}
 

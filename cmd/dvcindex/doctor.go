@@ -15,6 +15,7 @@ import (
 
 	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/extract"
+	"github.com/dvcindex/dvcindex/internal/redact"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 )
@@ -190,18 +191,24 @@ func (a *app) doctorPIIKey(d *doctorReport) {
 	d.ok("set (%d bytes, %s)", len(key), a.cfg.Origin("pii.key"))
 }
 
-// minPIIKeyBytes is the shortest personal-data key doctor accepts.
-const minPIIKeyBytes = 16
+// minPIIKeyBytes is the shortest personal-data key doctor, sync and serve
+// accept.
+const minPIIKeyBytes = config.MinPIIKeyBytes
 
 func (a *app) doctorClickHouse(ctx context.Context, d *doctorReport) {
 	c := a.cfg.ClickHouse
 	d.section("clickhouse (" + c.Addr + ", database " + c.Database + ")")
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	tlsCfg, err := c.TLSConfig()
+	if err != nil {
+		d.problem("clickhouse.ca_file", err.Error(), "set clickhouse.ca_file to a readable PEM file of the CA that signed the server's certificate.")
+		return
+	}
 	store, err := load.Open(ctx, load.Options{
 		Addr: c.Addr, Database: c.Database, Username: c.Username, Password: c.Password.Reveal(),
 		DialTimeout: min(c.DialTimeout.D(), 5*time.Second), ReadTimeout: min(c.ReadTimeout.D(), 20*time.Second),
-		Retries: 0, Logger: a.log,
+		Retries: 0, Logger: a.log, TLS: tlsCfg,
 	})
 	if err != nil {
 		msg := err.Error()
@@ -296,7 +303,7 @@ func (a *app) doctorClickHouse(ctx context.Context, d *doctorReport) {
 // period) of each implemented source.
 func (a *app) doctorPortal(ctx context.Context, d *doctorReport) {
 	p := a.cfg.Portal
-	d.section("portal (" + redactURL(p.BaseURL) + ")")
+	d.section("portal (" + redact.URL(p.BaseURL) + ")")
 	client := extract.New(extract.Options{
 		BaseURL: p.BaseURL, Username: p.Username, Password: p.Password.Reveal(),
 		Timeout: min(p.Timeout.D(), 10*time.Second), MaxRetries: 1, RetryWait: 200 * time.Millisecond,
@@ -365,13 +372,6 @@ func (a *app) doctorPortal(ctx context.Context, d *doctorReport) {
 			return
 		}
 	}
-}
-
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return "(unparsable URL)"
 }
 
 func randomHex(n int) string {

@@ -15,8 +15,12 @@ const maxMismatchesShown = 20
 // doctorSelfTest runs load/selftest on the configured server and reports
 // each value that differs from what CI's server computed.
 func (a *app) doctorSelfTest(ctx context.Context, d *doctorReport) {
-	opts := a.storeOptions()
-	d.section(fmt.Sprintf("clickhouse self-test (%s, scratch database, period %s)", opts.Addr, selftest.Period))
+	opts, err := a.storeOptions()
+	d.section(fmt.Sprintf("clickhouse self-test (%s, scratch database, period %s)", a.cfg.ClickHouse.Addr, selftest.Period))
+	if err != nil {
+		d.problem("clickhouse.ca_file", err.Error(), "point clickhouse.ca_file at a readable PEM file of the CA that signed the server's certificate.")
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	res, err := selftest.Run(ctx, opts)

@@ -26,7 +26,7 @@ func TestDoctorNamesEveryProblem(t *testing.T) {
 	base := []string{
 		"DVC_CLICKHOUSE_ADDR=127.0.0.1:1", "DVC_CLICKHOUSE_DIAL_TIMEOUT=500ms",
 		"DVC_PORTAL_BASE_URL=" + srv.URL, "DVC_PORTAL_USERNAME=demo", "DVC_PORTAL_PASSWORD=demo",
-		"DVC_PII_KEY=doctor-test-key-0123456789", "DVC_LOG_FORMAT=json",
+		"DVC_PII_KEY=doctor-test-key-0123456789abcdefghijkl", "DVC_LOG_FORMAT=json",
 	}
 	tests := []struct {
 		name    string

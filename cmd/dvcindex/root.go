@@ -30,6 +30,9 @@ type app struct {
 	// obs, if set, is told about every sync run and portal retry (serve's
 	// metrics); commands run once leave it nil.
 	obs syncObserver
+	// locks, set by serve, keeps its jobs from fetching one source twice at
+	// once (sourceLocks); nil for commands run once.
+	locks *sourceLocks
 }
 
 func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {

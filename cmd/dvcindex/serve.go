@@ -75,6 +75,9 @@ func (a *app) serve(ctx context.Context, hooks serveHooks) error {
 	}
 	sa := *a
 	sa.stdout = &lockedWriter{w: a.stdout}
+	if sa.locks == nil {
+		sa.locks = newSourceLocks()
+	}
 	s := &server{a: &sa, log: a.log.With().Str("component", "serve").Logger(), timeout: a.cfg.Serve.JobTimeout.D(),
 		stopping: make(chan struct{})}
 	jobs, err := s.jobs(hooks.extraJobs)
@@ -107,7 +110,7 @@ func (a *app) serve(ctx context.Context, hooks serveHooks) error {
 	if err != nil {
 		return fmt.Errorf("serve: listen on serve.addr %s: %w", a.cfg.Serve.Addr, err)
 	}
-	httpSrv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
+	httpSrv := newHTTPServer(s.handler())
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- httpSrv.Serve(ln) }()
 	s.log.Info().Str("addr", ln.Addr().String()).Msg("serving /metrics, /healthz, /readyz")
@@ -271,7 +274,12 @@ func (s *server) runSync(ctx context.Context, source string) error {
 	if err != nil {
 		return err
 	}
+	unlock, err := s.a.locks.lock(ctx, source)
+	if err != nil {
+		return err
+	}
 	err = s.a.syncOnce(ctx, store, source, false, false)
+	unlock()
 	s.refreshWatermarks(context.WithoutCancel(ctx), store, source)
 	return err
 }
@@ -339,6 +347,21 @@ func (s *server) runReport(ctx context.Context) error {
 	}
 	s.log.Info().Str("job", "report").Str("period", p.Code).Strs("files", files).Msg("report written")
 	return nil
+}
+
+// HTTP limits of serve.addr: a client that sends its headers or body slowly,
+// or keeps idle connections open, cannot hold the daemon's sockets.
+const (
+	httpReadHeaderTimeout = 10 * time.Second
+	httpReadTimeout       = 30 * time.Second
+	httpWriteTimeout      = 60 * time.Second
+	httpIdleTimeout       = 2 * time.Minute
+)
+
+// newHTTPServer is serve's HTTP server for /metrics, /healthz and /readyz.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: httpReadHeaderTimeout, ReadTimeout: httpReadTimeout,
+		WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout, MaxHeaderBytes: 64 << 10}
 }
 
 // handler serves /metrics, /healthz and /readyz.

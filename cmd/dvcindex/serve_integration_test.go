@@ -389,7 +389,7 @@ func TestServeReadyzFollowsClickHouse(t *testing.T) {
 	db := chtest.NewDatabaseName()
 	env := []string{
 		"DVC_CLICKHOUSE_ADDR=" + addr, "DVC_CLICKHOUSE_DATABASE=" + db, "DVC_CLICKHOUSE_DIAL_TIMEOUT=1s",
-		"DVC_PII_KEY=integration-test-key", "DVC_LOG_FORMAT=json", "DVC_SERVE_ADDR=127.0.0.1:0",
+		"DVC_PII_KEY=integration-test-key-0123456789abcdef", "DVC_LOG_FORMAT=json", "DVC_SERVE_ADDR=127.0.0.1:0",
 		"DVC_SCHEDULE_SYNC=", "DVC_SCHEDULE_COMPUTE=", "DVC_SCHEDULE_REPORT=",
 		// Freshness is another test's subject: here readiness is ClickHouse and the schema.
 		"DVC_FRESHNESS_DOSSIERS=0", "DVC_FRESHNESS_PETITIONS=0", "DVC_FRESHNESS_PROCEDURES=0",
@@ -564,7 +564,7 @@ func TestDoctorPassesOnAHealthyInstall(t *testing.T) {
 	if n := strings.Count(out, "schedule.sync"); n < 1 || !regexp.MustCompile(`schedule\.sync .*next \d{4}-\d\d-\d\d \d\d:\d\d, \S+ \S+, \S+ \S+`).MatchString(out) {
 		t.Errorf("doctor does not print the next three runs of schedule.sync:\n%s", out)
 	}
-	if strings.Contains(out, "integration-test-key") {
+	if strings.Contains(out, "integration-test-key-0123456789abcdef") {
 		t.Error("doctor printed the personal-data key")
 	}
 	if n := h.count("SELECT count() FROM system.tables WHERE database = ? AND name LIKE 'doctor_probe_%'", h.store.Database()); n != 0 {

@@ -50,7 +50,7 @@ func newBenchHarness(t testing.TB, opts simulator.Options) *harness {
 		"DVC_PORTAL_RETRY_MAX_WAIT=50ms",
 		"DVC_PORTAL_PAGE_SIZE=1000",
 		"DVC_PORTAL_RATE_LIMIT=0",
-		"DVC_PII_KEY=integration-test-key",
+		"DVC_PII_KEY=integration-test-key-0123456789abcdef",
 		"DVC_SYNC_SINCE=" + opts.From.Format("2006-01-02"),
 		"DVC_LOG_FORMAT=json",
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/extract"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
@@ -13,17 +14,25 @@ import (
 
 // openStore connects to the configured ClickHouse.
 func (a *app) openStore(ctx context.Context) (*load.Store, error) {
-	return load.Open(ctx, a.storeOptions())
+	opts, err := a.storeOptions()
+	if err != nil {
+		return nil, err
+	}
+	return load.Open(ctx, opts)
 }
 
 // storeOptions are the configured ClickHouse connection's options.
-func (a *app) storeOptions() load.Options {
+func (a *app) storeOptions() (load.Options, error) {
 	c := a.cfg.ClickHouse
+	tlsCfg, err := c.TLSConfig()
+	if err != nil {
+		return load.Options{}, err
+	}
 	return load.Options{
 		Addr: c.Addr, Database: c.Database, Username: c.Username, Password: c.Password.Reveal(),
 		DialTimeout: c.DialTimeout.D(), ReadTimeout: c.ReadTimeout.D(), BatchRows: c.BatchRows,
-		Retries: c.MaxRetries, RetryWait: c.RetryWait.D(), Logger: a.log,
-	}
+		Retries: c.MaxRetries, RetryWait: c.RetryWait.D(), Logger: a.log, TLS: tlsCfg,
+	}, nil
 }
 
 // portalClient returns the extraction client for the configured portal.
@@ -45,6 +54,15 @@ func (a *app) sourceClient(source string, log zerolog.Logger) *extract.Client {
 // it are not secret: anyone can recompute them from a guessed ID number.
 const devPIIKey = "dvcindex-development-key-NOT-SECRET"
 
+// checkPIIKeyLength refuses a personal-data key shorter than
+// config.MinPIIKeyBytes (sync and serve; doctor reports it as a problem).
+func checkPIIKeyLength(key string) error {
+	if key != "" && len(key) < config.MinPIIKeyBytes {
+		return usagef("pii.key is only %d bytes long: use at least %d random bytes (e.g. `openssl rand -hex 32`); a short key can be guessed, and with it every hashed ID number", len(key), config.MinPIIKeyBytes)
+	}
+	return nil
+}
+
 // normalizer builds the dossier normalizer, refusing to run without a
 // personal-data key unless the development flag says otherwise.
 func (a *app) normalizer(source string, unsafeDevKey bool) (*transform.Normalizer, error) {
@@ -55,6 +73,9 @@ func (a *app) normalizer(source string, unsafeDevKey bool) (*transform.Normalize
 		}
 		a.log.Warn().Msg("--unsafe-dev-pii-key: hashing personal data with a PUBLIC development key; the hashes can be reversed by guessing — never use this on real data")
 		key = devPIIKey
+	}
+	if err := checkPIIKeyLength(key); err != nil {
+		return nil, err
 	}
 	pii, err := transform.NewPseudonymizer([]byte(key))
 	if err != nil {

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/dvcindex/dvcindex/config"
+	"github.com/dvcindex/dvcindex/transform"
+)
+
+func TestSourceLocks(t *testing.T) {
+	ctx := context.Background()
+	l := newSourceLocks()
+	unlock, err := l.lock(ctx, "bcqg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another source is independent.
+	other, err := l.lock(ctx, "evaluation")
+	if err != nil {
+		t.Fatalf("evaluation blocked by bcqg: %v", err)
+	}
+	other()
+	// A second run of bcqg waits; with its context ended it gives up.
+	var waited []string
+	l.onWait = func(src string) { waited = append(waited, src) }
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := l.lock(cctx, "bcqg"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("lock of a held source with a cancelled context: %v", err)
+	}
+	if len(waited) != 1 || waited[0] != "bcqg" {
+		t.Fatalf("waits %v", waited)
+	}
+	unlock()
+	unlock() // releasing twice is harmless
+	again, err := l.lock(cctx, "bcqg")
+	if err != nil {
+		t.Fatalf("lock after release: %v", err)
+	}
+	again()
+	// Commands run once have no locks.
+	var none *sourceLocks
+	if u, err := none.lock(cctx, "bcqg"); err != nil {
+		t.Fatal(err)
+	} else {
+		u()
+	}
+}
+
+// TestComputeWaitsForTheRunningKeyedSync: inside serve, a compute that needs
+// BCQG counts while the scheduled sync of bcqg is fetching them waits for
+// it, then fetches nothing that sync loaded.
+func TestComputeWaitsForTheRunningKeyedSync(t *testing.T) {
+	h := newHarness(t, simOptions(100))
+	if code, _, errs := h.run(nil, "migrate"); code != 0 {
+		t.Fatal(errs)
+	}
+	cfg, err := config.Load("", h.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{cfg: cfg, log: zerolog.Nop(), stdout: io.Discard, stderr: io.Discard, environ: h.env, now: time.Now, locks: newSourceLocks()}
+	waiting := make(chan string, 8)
+	a.locks.onWait = func(src string) { waiting <- src }
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	p, err := transform.ParsePeriod("2025-07")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The scheduled sync of bcqg is running: it holds the lock.
+	unlock, err := a.locks.lock(ctx, "bcqg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.compute(ctx, h.store, p, nil, false) }()
+	select {
+	case src := <-waiting:
+		if src != "bcqg" {
+			t.Fatalf("compute waited for %s", src)
+		}
+	case err := <-done:
+		unlock()
+		t.Fatalf("compute finished (%v) without waiting for the running sync of bcqg", err)
+	}
+	// The sync fetches what compute would have fetched, then ends.
+	if err := a.syncKeyed(ctx, h.store, bcqgSource, []transform.Period{p, p.PreviousYear()}, true, false, "sync"); err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	if err := <-done; err != nil {
+		t.Fatalf("compute: %v", err)
+	}
+	if n := h.count("SELECT sum(fetched) FROM {db}.v_runs WHERE source = 'bcqg' AND command = 'sync'"); n == 0 {
+		t.Fatal("the sync fetched nothing: the test proves nothing")
+	}
+	if n := h.count("SELECT count() FROM {db}.v_runs WHERE source = 'compute' AND status = 'success'"); n != 1 {
+		t.Fatalf("%d successful computes", n)
+	}
+	if n := h.count("SELECT sum(fetched) FROM {db}.v_runs WHERE source = 'bcqg' AND command LIKE 'compute%'"); n != 0 {
+		t.Errorf("compute fetched %d BCQG records the running sync had fetched", n)
+	}
+}
+
+// TestServeHTTPTimeouts: serve's HTTP server bounds how long a client may
+// take to send headers and body and keep an idle connection.
+func TestServeHTTPTimeouts(t *testing.T) {
+	srv := newHTTPServer(nil)
+	for name, d := range map[string]time.Duration{"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
+		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout} {
+		if d <= 0 || d > 5*time.Minute {
+			t.Errorf("%s = %s, want a bound of at most 5m", name, d)
+		}
+	}
+	if srv.ReadHeaderTimeout > srv.ReadTimeout {
+		t.Errorf("ReadHeaderTimeout %s > ReadTimeout %s", srv.ReadHeaderTimeout, srv.ReadTimeout)
+	}
+}
