@@ -80,6 +80,7 @@ type rawProcedure struct {
 // ProcedureParser normalizes catalogue entries.
 type ProcedureParser struct {
 	loc *time.Location
+	pii *Pseudonymizer // scrubs raw entries; nil: unknown values are Dropped
 }
 
 // NewProcedureParser returns a parser reading dates in loc (nil: Asia/Ho_Chi_Minh).
@@ -90,16 +91,31 @@ func NewProcedureParser(loc *time.Location) *ProcedureParser {
 	return &ProcedureParser{loc: loc}
 }
 
+// WithPII returns a copy of pp that hashes, with pii, the values of an entry
+// the catalogue allow-list does not keep (nil: they are dropped).
+func (pp *ProcedureParser) WithPII(pii *Pseudonymizer) *ProcedureParser {
+	c := *pp
+	c.pii = pii
+	return &c
+}
+
+// Scrub returns a catalogue entry as it may be stored (the procedures
+// table's raw column, a reject): the fields of portal-api.md §3 in clear,
+// anything else hashed or dropped (Pseudonymizer.ScrubRecord).
+func (pp *ProcedureParser) Scrub(raw []byte) string {
+	return string(pp.pii.ScrubRecord("procedures", raw))
+}
+
 // Procedure normalizes one catalogue entry. Errors are *RecordError naming
 // the field (the key is MaTTHC as given).
 func (pp *ProcedureParser) Procedure(raw []byte) (Procedure, error) {
 	var r rawProcedure
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return Procedure{}, &RecordError{Kind: "procedure", Field: "(record)", Value: clipValue(string(raw)), Reason: "not a JSON object: " + err.Error(), Err: ErrMalformed}
+		return Procedure{}, &RecordError{Kind: "procedure", Field: "(record)", Reason: "not a JSON object: " + err.Error(), Err: ErrMalformed}
 	}
 	key, _ := flexString(r.MaTTHC)
 	fail := func(field string, v json.RawMessage, reason string, sentinel error) (Procedure, error) {
-		return Procedure{}, &RecordError{Kind: "procedure", Key: key, Field: field, Value: clipValue(string(bytes.TrimSpace(v))), Reason: reason, Err: sentinel}
+		return Procedure{}, &RecordError{Kind: "procedure", Key: key, Field: field, Value: scalarValue(v), Reason: reason, Err: sentinel}
 	}
 	var p Procedure
 	if key == "" {
@@ -256,6 +272,18 @@ func hasValue(v json.RawMessage) bool {
 	return len(v) > 0 && string(v) != "null"
 }
 
+// scalarValue is how a reason may quote a value: a scalar, clipped; an
+// object or array is never quoted, since it may hold anything (personal data
+// under any key) and a reason is stored unscrubbed.
+func scalarValue(v json.RawMessage) string {
+	t := bytes.TrimSpace(v)
+	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return ""
+	}
+	s, _ := flexString(t)
+	return clipValue(s)
+}
+
 // clipValue shortens a value quoted in an error so a reason stays readable.
 func clipValue(s string) string {
 	const max = 120
@@ -265,10 +293,10 @@ func clipValue(s string) string {
 	return s
 }
 
-// Reject builds the reject of a catalogue entry. The catalogue holds no
-// personal data, so the raw record is kept as received.
+// Reject builds the reject of a catalogue entry, its raw record scrubbed
+// like every source's (Scrub).
 func (pp *ProcedureParser) Reject(stage string, raw []byte, err error) Reject {
-	r := Reject{Source: "procedures", Stage: stage, Reason: err.Error(), Raw: string(raw)}
+	r := Reject{Source: "procedures", Stage: stage, Reason: err.Error(), Raw: pp.Scrub(raw)}
 	var re *RecordError
 	if errors.As(err, &re) {
 		r.RecordKey, r.Field = re.Key, re.Field
