@@ -53,6 +53,9 @@ func TestNoPersonalDataAnywhere(t *testing.T) {
 	o := simOptions(400)
 	o.ExtraPII = true
 	o.Petitions = 240
+	// Bodies cut mid-record and HTML pages are retried; the retry warnings
+	// must not quote a record.
+	o.Faults, o.FaultRate = []string{"truncate", "html200"}, 0.15
 	h := newHarness(t, o)
 	inbox, out := t.TempDir(), t.TempDir()
 	env := []string{"DVC_FILES_INBOX=" + inbox, "DVC_FILES_SETTLE=0s", "DVC_LOG_LEVEL=debug"}
@@ -104,6 +107,9 @@ func TestNoPersonalDataAnywhere(t *testing.T) {
 	}
 
 	// The inputs did reach every place that is scanned.
+	if !strings.Contains(logs.String(), "portal request failed; retrying") {
+		t.Error("no truncated body was retried: the fault is not exercised")
+	}
 	for q, min := range map[string]uint64{
 		"SELECT count() FROM {db}.v_rejects WHERE source = 'dossiers' AND (raw LIKE '%HoTenNguoiNop%' OR raw LIKE '%HOTENNGUOINOP%')": 1,
 		"SELECT count() FROM {db}.v_rejects WHERE source = 'petitions' AND raw LIKE '%HoTenNguoiGui%'":                                1,
