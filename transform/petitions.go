@@ -55,6 +55,11 @@ func (pp *PetitionParser) Petition(raw []byte) (Petition, error) {
 	fail := func(field string, v json.RawMessage, reason string, sentinel error) (Petition, error) {
 		return Petition{}, &RecordError{Kind: "petition", Key: key, Field: field, Value: scalarValue(v), Reason: reason, Err: sentinel}
 	}
+	if f := nonScalar(namedValue{"MaPAKN", r.MaPAKN}, namedValue{"MaHoSo", r.MaHoSo}, namedValue{"MaDonViHanhChinh", r.MaDonViHanhChinh},
+		namedValue{"DonViXuLy", r.DonViXuLy}, namedValue{"NgayTiepNhan", r.NgayTiepNhan}, namedValue{"HanXuLy", r.HanXuLy},
+		namedValue{"NgayXuLyXong", r.NgayXuLyXong}, namedValue{"DanhGia", r.DanhGia}, namedValue{"NgayCapNhat", r.NgayCapNhat}); f != "" {
+		return fail(f, nil, errNotScalar, ErrMalformed)
+	}
 	if key == "" {
 		return fail("MaPAKN", r.MaPAKN, "required, missing or empty; expected the petition id", ErrMissingField)
 	}

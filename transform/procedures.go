@@ -118,6 +118,11 @@ func (pp *ProcedureParser) Procedure(raw []byte) (Procedure, error) {
 		return Procedure{}, &RecordError{Kind: "procedure", Key: key, Field: field, Value: scalarValue(v), Reason: reason, Err: sentinel}
 	}
 	var p Procedure
+	if f := nonScalar(namedValue{"MaTTHC", r.MaTTHC}, namedValue{"TenTTHC", r.TenTTHC}, namedValue{"MaLinhVuc", r.MaLinhVuc},
+		namedValue{"ThoiHanGiaiQuyet", r.ThoiHanGiaiQuyet}, namedValue{"MucDoDVC", r.MucDoDVC}, namedValue{"NgayHieuLucCanCu", r.NgayHieuLucCanCu},
+		namedValue{"NgayCongKhai", r.NgayCongKhai}, namedValue{"NhomLienThong", r.NhomLienThong}); f != "" {
+		return fail(f, nil, errNotScalar, ErrMalformed)
+	}
 	if key == "" {
 		return fail("MaTTHC", r.MaTTHC, "required, missing or empty; expected a national code N.NNNNNN", ErrMissingField)
 	}
@@ -154,6 +159,9 @@ func (pp *ProcedureParser) Procedure(raw []byte) (Procedure, error) {
 	}
 	for i, h := range hist {
 		field := fmt.Sprintf("LichSuThoiHan[%d]", i)
+		if f := nonScalar(namedValue{".ThoiHan", h.ThoiHan}, namedValue{".TuNgay", h.TuNgay}, namedValue{".QuyetDinh", h.QuyetDinh}); f != "" {
+			return fail(field+f, nil, errNotScalar, ErrMalformed)
+		}
 		d, ok := flexNumber(h.ThoiHan)
 		if !ok || d < 0 {
 			return fail(field+".ThoiHan", h.ThoiHan, "expected working days (a number ≥ 0)", ErrMalformed)
@@ -189,6 +197,9 @@ func (pp *ProcedureParser) Procedure(raw []byte) (Procedure, error) {
 		var qd struct{ So, Ngay json.RawMessage }
 		if err := json.Unmarshal(r.QuyetDinhCongBo, &qd); err != nil {
 			return fail("QuyetDinhCongBo", r.QuyetDinhCongBo, "expected an object {So, Ngay}", ErrMalformed)
+		}
+		if f := nonScalar(namedValue{"QuyetDinhCongBo.So", qd.So}, namedValue{"QuyetDinhCongBo.Ngay", qd.Ngay}); f != "" {
+			return fail(f, nil, errNotScalar, ErrMalformed)
 		}
 		p.DecisionNo, _ = flexString(qd.So)
 		p.DecisionNo = cleanText(p.DecisionNo)
@@ -227,10 +238,12 @@ func localMidnight(t time.Time, loc *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
 }
 
-// flexString reads a JSON string or number as text; null/absent is "".
+// flexString reads a JSON string or number as text; null/absent is "", and
+// so is an object or array (never turned into text that a reason could
+// quote; parsers reject them first with nonScalar).
 func flexString(v json.RawMessage) (string, bool) {
 	v = bytes.TrimSpace(v)
-	if len(v) == 0 || string(v) == "null" {
+	if len(v) == 0 || string(v) == "null" || v[0] == '{' || v[0] == '[' {
 		return "", false
 	}
 	if v[0] == '"' {
@@ -271,6 +284,25 @@ func hasValue(v json.RawMessage) bool {
 	v = bytes.TrimSpace(v)
 	return len(v) > 0 && string(v) != "null"
 }
+
+// nonScalar returns the first field whose value is an object or an array
+// where a text, number or date is expected, or "".
+func nonScalar(fields ...namedValue) string {
+	for _, f := range fields {
+		if t := bytes.TrimSpace(f.v); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			return f.name
+		}
+	}
+	return ""
+}
+
+type namedValue struct {
+	name string
+	v    json.RawMessage
+}
+
+// errNotScalar is the reason of a nonScalar field.
+const errNotScalar = "expected a text, number or date, found an object or array"
 
 // scalarValue is how a reason may quote a value: a scalar, clipped; an
 // object or array is never quoted, since it may hold anything (personal data
