@@ -337,8 +337,12 @@ func (p *Pseudonymizer) keyName(k string) string {
 	if plain && digits < 5 {
 		return k
 	}
-	if p == nil {
+	h := ""
+	if p != nil {
+		h = p.Hash(KindOther, "key\x00"+k)
+	}
+	if len(h) < 16 {
 		return "#key"
 	}
-	return "#" + p.Hash(KindOther, "key\x00"+k)[:16]
+	return "#" + h[:16]
 }
