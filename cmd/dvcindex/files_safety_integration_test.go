@@ -25,7 +25,7 @@ import (
 
 // fileApp is an app for the files source with its own inbox, clock and
 // extra settings; out collects stdout, logs the zerolog output.
-func fileApp(t *testing.T, h *harness, inbox string, now func() time.Time, extra ...string) (a *app, out, logs *syncBuffer) {
+func fileDropApp(t *testing.T, h *harness, inbox string, now func() time.Time, extra ...string) (a *app, out, logs *syncBuffer) {
 	t.Helper()
 	env := append(append(append([]string{}, h.env...), "DVC_FILES_INBOX="+inbox), extra...)
 	cfg, err := config.Load("", env)
@@ -39,7 +39,7 @@ func fileApp(t *testing.T, h *harness, inbox string, now func() time.Time, extra
 	return &app{cfg: cfg, log: zerolog.New(logs), stdout: out, stderr: logs, environ: env, now: now}, out, logs
 }
 
-func migrated(t *testing.T, n int) *harness {
+func migratedForFiles(t *testing.T, n int) *harness {
 	t.Helper()
 	h := newHarness(t, simOptions(n))
 	if code, _, errs := h.run(nil, "migrate"); code != 0 {
@@ -49,9 +49,9 @@ func migrated(t *testing.T, n int) *harness {
 }
 
 // goodCSV is a small valid drop of n dossiers of the simulator.
-func goodCSV(h *harness, from, n int) []byte { return messyCSV(validTruths(h.sim, from, n), false) }
+func goodDropCSV(h *harness, from, n int) []byte { return messyCSV(validTruths(h.sim, from, n), false) }
 
-func exists(path string) bool { _, err := os.Lstat(path); return err == nil }
+func pathExists(path string) bool { _, err := os.Lstat(path); return err == nil }
 
 // xlsxBomb returns an .xlsx whose worksheet, a run of one repeated cell,
 // unzips to repeats+1 MiB from about 1.5 KB per MiB (3400 repeats: a 5 MB
@@ -155,9 +155,9 @@ func TestXLSXBombConstruction(t *testing.T) {
 // NAME.reason.txt, never followed or read past its limit) and the run goes
 // on to load the good file.
 func TestFileDropsRefuseWhatIsUnsafe(t *testing.T) {
-	h := migrated(t, 120)
+	h := migratedForFiles(t, 120)
 	outside := filepath.Join(t.TempDir(), "outside.csv")
-	if err := os.WriteFile(outside, goodCSV(h, 60, 5), 0o644); err != nil {
+	if err := os.WriteFile(outside, goodDropCSV(h, 60, 5), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -172,10 +172,10 @@ func TestFileDropsRefuseWhatIsUnsafe(t *testing.T) {
 			func(p string) error { return os.WriteFile(p, xlsxBomb(t, 3400), 0o644) }, nil, // ≈ 5 MB → 3.5 GB
 			"files.max_unzipped_bytes", 256 << 20},
 		{"a file over files.max_bytes", "big.csv",
-			func(p string) error { return os.WriteFile(p, goodCSV(h, 30, 20), 0o644) }, []string{"DVC_FILES_MAX_BYTES=1024"},
+			func(p string) error { return os.WriteFile(p, goodDropCSV(h, 30, 20), 0o644) }, []string{"DVC_FILES_MAX_BYTES=1024"},
 			"more than files.max_bytes (1024)", 0},
 		{"more rows than files.max_rows", "long.csv",
-			func(p string) error { return os.WriteFile(p, goodCSV(h, 30, 8), 0o644) }, []string{"DVC_FILES_MAX_ROWS=6"},
+			func(p string) error { return os.WriteFile(p, goodDropCSV(h, 30, 8), 0o644) }, []string{"DVC_FILES_MAX_ROWS=6"},
 			"more than files.max_rows (6)", 0},
 		{"a symbolic link", "link.csv", func(p string) error { return os.Symlink(outside, p) }, nil, "symbolic link", 0},
 		{"a named pipe", "pipe.csv", func(p string) error { return syscall.Mkfifo(p, 0o644) }, nil, "not a regular file", 0},
@@ -187,10 +187,10 @@ func TestFileDropsRefuseWhatIsUnsafe(t *testing.T) {
 				t.Fatal(err)
 			}
 			good := "zz-good-" + strconv.Itoa(i) + ".csv"
-			if err := os.WriteFile(filepath.Join(inbox, good), goodCSV(h, i*5, 5), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(inbox, good), goodDropCSV(h, i*5, 5), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			a, out, logs := fileApp(t, h, inbox, time.Now, append([]string{"DVC_FILES_SETTLE=0s"}, tt.env...)...)
+			a, out, logs := fileDropApp(t, h, inbox, time.Now, append([]string{"DVC_FILES_SETTLE=0s"}, tt.env...)...)
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
@@ -203,13 +203,13 @@ func TestFileDropsRefuseWhatIsUnsafe(t *testing.T) {
 			if rerr != nil || !strings.Contains(string(reason), tt.reason) {
 				t.Errorf("reason file: %q, %v; want it to say %q", reason, rerr, tt.reason)
 			}
-			if !exists(filepath.Join(inbox, "failed", tt.entry)) || exists(filepath.Join(inbox, tt.entry)) {
+			if !pathExists(filepath.Join(inbox, "failed", tt.entry)) || pathExists(filepath.Join(inbox, tt.entry)) {
 				t.Errorf("%s was not moved to failed/", tt.entry)
 			}
 			if !strings.Contains(out.String(), strconv.Quote(tt.entry)+": FAILED") {
 				t.Errorf("stdout does not name %q as failed:\n%s", tt.entry, out)
 			}
-			if !exists(filepath.Join(inbox, "done", good)) {
+			if !pathExists(filepath.Join(inbox, "done", good)) {
 				t.Errorf("the run did not go on to load %s:\n%s\n%s", good, out, logs)
 			}
 			if alloc := after.TotalAlloc - before.TotalAlloc; tt.maxAlloc > 0 && alloc > tt.maxAlloc {
@@ -230,10 +230,10 @@ func TestFileDropsRefuseWhatIsUnsafe(t *testing.T) {
 // files.settle of the (injected) clock is left in the inbox; once the clock
 // is past it, the same file loads.
 func TestHalfWrittenFileWaitsUntilItSettles(t *testing.T) {
-	h := migrated(t, 60)
+	h := migratedForFiles(t, 60)
 	inbox := t.TempDir()
 	path := filepath.Join(inbox, "dang-ghi.csv")
-	full := goodCSV(h, 0, 6)
+	full := goodDropCSV(h, 0, 6)
 	if err := os.WriteFile(path, full[:len(full)/2], 0o644); err != nil { // cut mid-row
 		t.Fatal(err)
 	}
@@ -262,17 +262,17 @@ func TestHalfWrittenFileWaitsUntilItSettles(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			a, out, logs := fileApp(t, h, inbox, func() time.Time { return tc.now }, "DVC_FILES_SETTLE=1m")
+			a, out, logs := fileDropApp(t, h, inbox, func() time.Time { return tc.now }, "DVC_FILES_SETTLE=1m")
 			if err := a.syncFiles(context.Background(), h.store, false, false); err != nil {
 				t.Fatalf("sync: %v\n%s", err, logs)
 			}
 			if !strings.Contains(out.String(), tc.want) {
 				t.Errorf("stdout lacks %q:\n%s", tc.want, out)
 			}
-			if exists(path) != tc.stays {
-				t.Errorf("in the inbox: %v, want %v", exists(path), tc.stays)
+			if pathExists(path) != tc.stays {
+				t.Errorf("in the inbox: %v, want %v", pathExists(path), tc.stays)
 			}
-			if exists(filepath.Join(inbox, "failed", "dang-ghi.csv")) {
+			if pathExists(filepath.Join(inbox, "failed", "dang-ghi.csv")) {
 				t.Error("the half-written file was failed instead of waited for")
 			}
 		})
@@ -293,14 +293,14 @@ func (panicRows) Close() error            { return nil }
 // to failed/ with a reason that does not quote the panic) and the run goes
 // on to the next file.
 func TestParserPanicFailsTheFile(t *testing.T) {
-	h := migrated(t, 60)
+	h := migratedForFiles(t, 60)
 	inbox := t.TempDir()
-	for name, data := range map[string][]byte{"a-boom.csv": goodCSV(h, 0, 3), "b-good.csv": goodCSV(h, 10, 3)} {
+	for name, data := range map[string][]byte{"a-boom.csv": goodDropCSV(h, 0, 3), "b-good.csv": goodDropCSV(h, 10, 3)} {
 		if err := os.WriteFile(filepath.Join(inbox, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	a, _, logs := fileApp(t, h, inbox, time.Now, "DVC_FILES_SETTLE=0s")
+	a, _, logs := fileDropApp(t, h, inbox, time.Now, "DVC_FILES_SETTLE=0s")
 	norm, err := a.normalizer("files", false)
 	if err != nil {
 		t.Fatal(err)
@@ -331,15 +331,15 @@ func TestParserPanicFailsTheFile(t *testing.T) {
 // TestDoneFolderSymlinkIsRefused: when done/ is a symbolic link, no file is
 // moved through it; the file stays in the inbox and the run fails saying why.
 func TestDoneFolderSymlinkIsRefused(t *testing.T) {
-	h := migrated(t, 60)
+	h := migratedForFiles(t, 60)
 	inbox, elsewhere := t.TempDir(), t.TempDir()
 	if err := os.Symlink(elsewhere, filepath.Join(inbox, "done")); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(inbox, "x.csv"), goodCSV(h, 0, 3), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(inbox, "x.csv"), goodDropCSV(h, 0, 3), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	a, _, _ := fileApp(t, h, inbox, time.Now, "DVC_FILES_SETTLE=0s")
+	a, _, _ := fileDropApp(t, h, inbox, time.Now, "DVC_FILES_SETTLE=0s")
 	err := a.syncFiles(context.Background(), h.store, false, false)
 	if err == nil || !strings.Contains(err.Error(), "not a folder") {
 		t.Fatalf("sync error %v, want a refusal of done/", err)
@@ -347,7 +347,7 @@ func TestDoneFolderSymlinkIsRefused(t *testing.T) {
 	if entries, _ := os.ReadDir(elsewhere); len(entries) != 0 {
 		t.Errorf("files were moved through the link: %v", entries)
 	}
-	if !exists(filepath.Join(inbox, "x.csv")) {
+	if !pathExists(filepath.Join(inbox, "x.csv")) {
 		t.Error("the file left the inbox")
 	}
 }

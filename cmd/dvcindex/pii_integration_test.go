@@ -132,10 +132,10 @@ func TestNoPersonalDataAnywhere(t *testing.T) {
 	assertNoPersonalData(t, h.store, pii)
 	texts := map[string]string{"logs": logs.String()}
 	for _, p := range reasons {
-		texts[p] = readText(t, p)
+		texts[p] = readScannedFile(t, p)
 	}
 	for _, f := range []string{"md", "html"} {
-		texts["report."+f] = readText(t, filepath.Join(out, "report."+f))
+		texts["report."+f] = readScannedFile(t, filepath.Join(out, "report."+f))
 	}
 	zr, err := zip.OpenReader(filepath.Join(out, "report.csv"))
 	if err != nil {
@@ -159,7 +159,7 @@ func TestNoPersonalDataAnywhere(t *testing.T) {
 	}
 }
 
-func readText(t *testing.T, path string) string {
+func readScannedFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
