@@ -68,9 +68,9 @@ func newSchema(f fieldSpec) *Schema {
 }
 
 // foldKey folds a JSON key exactly as encoding/json does to match a field
-// name case-insensitively: ASCII letters upper-cased, any other rune r
-// mapped to unicode.ToUpper(unicode.ToLower(r)) — so the long s "ſ" is
-// "S" and the Kelvin sign "K" is "K".
+// name case-insensitively (its foldName): ASCII letters upper-cased, any
+// other rune replaced by the smallest rune of its simple-fold orbit — so the
+// long s "ſ" is "S" and the Kelvin sign "K" is "K", while "İ" stays "İ".
 func foldKey(k string) string {
 	b := make([]byte, 0, len(k))
 	for i := 0; i < len(k); {
@@ -84,10 +84,21 @@ func foldKey(k string) string {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(k[i:])
-		b = utf8.AppendRune(b, unicode.ToUpper(unicode.ToLower(r)))
+		b = utf8.AppendRune(b, foldRune(r))
 		i += n
 	}
 	return string(b)
+}
+
+// foldRune returns the smallest rune of r's simple-fold orbit.
+func foldRune(r rune) rune {
+	for {
+		r2 := unicode.SimpleFold(r)
+		if r2 <= r {
+			return r2
+		}
+		r = r2
+	}
 }
 
 // The schemas of the portal's records (portal-api.md §1–§5). A file row is
