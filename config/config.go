@@ -168,6 +168,15 @@ type Files struct {
 	// move to Inbox/done, failed ones to Inbox/failed with a reason file.
 	// "" disables the source.
 	Inbox string `yaml:"inbox"`
+	// Limits, checked before a file is read (bytes on disk, bytes once an
+	// .xlsx is unzipped) or while it is counted (rows): a file over one is
+	// moved to failed/ with the limit in its reason.
+	MaxBytes         int64 `yaml:"max_bytes"`
+	MaxRows          int   `yaml:"max_rows"`
+	MaxUnzippedBytes int64 `yaml:"max_unzipped_bytes"`
+	// Settle: a file modified less than this long ago may still be being
+	// written; it is left in the inbox for the next run.
+	Settle Duration `yaml:"settle"`
 }
 
 // Sync controls incremental extraction.
@@ -284,6 +293,7 @@ func Default() Config {
 			Window:    Duration(31 * 24 * time.Hour),
 			MinWindow: Duration(time.Minute),
 		},
+		Files: Files{MaxBytes: 64 << 20, MaxRows: 200_000, MaxUnzippedBytes: 1 << 30, Settle: Duration(time.Minute)},
 		Serve: Serve{Addr: "127.0.0.1:9108", GracePeriod: Duration(30 * time.Second), JobTimeout: Duration(2 * time.Hour),
 			ReportDir: "reports"},
 		Schedule: Schedule{
@@ -578,6 +588,10 @@ func (c Config) Validate() error {
 	}
 	if c.Portal.RetryMaxWait < c.Portal.RetryWait {
 		bad("portal.retry_max_wait", "must be ≥ portal.retry_wait")
+	}
+	if c.Files.MaxBytes < 1024 || c.Files.MaxRows < 1 || c.Files.MaxUnzippedBytes < c.Files.MaxBytes || c.Files.Settle < 0 {
+		bad("files", "max_bytes must be ≥ 1024, max_rows ≥ 1, max_unzipped_bytes ≥ max_bytes, settle ≥ 0 (got %d, %d, %d, %s)",
+			c.Files.MaxBytes, c.Files.MaxRows, c.Files.MaxUnzippedBytes, c.Files.Settle)
 	}
 	if c.Portal.MaxBodyBytes < 1024 {
 		bad("portal.max_body_bytes", "must be at least 1024")

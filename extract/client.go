@@ -348,8 +348,16 @@ func jsonContentType(contentType string) bool {
 	return ct == "" || strings.Contains(ct, "json")
 }
 
+// snippet quotes the start of a body that is not what was expected, for
+// the error message: an HTML error page or a proxy's text says what went
+// wrong. A body that starts as JSON is not quoted: it is the portal's data,
+// whose first record may hold personal values, and errors reach logs and
+// v_runs.error unscrubbed.
 func snippet(b []byte) string {
 	b = bytes.TrimSpace(b)
+	if len(b) > 0 && (b[0] == '{' || b[0] == '[') {
+		return "JSON text, not shown"
+	}
 	if len(b) > 80 {
 		b = b[:80]
 	}

@@ -8,6 +8,11 @@
 // dates (ParseDate), statuses and channels, the keyed pseudonymization of
 // personal data (Pseudonymizer) and the working-day calendar (Calendar).
 //
+// Invariant: nothing this package returns carries a personal value in
+// clear. Rows hold keyed hashes; a Reject's Raw keeps only the fields of its
+// source's allow-list (scrub.go) and hashes (or drops) every other value; a
+// reason quotes at most the scalar value of a non-personal field.
+//
 // Everything here is pure: no network, no database, no package-level mutable
 // state, no clock except the one injected through NormalizerOptions.Now.
 // Reference data comes from the embedded refdata package, never from the

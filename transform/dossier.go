@@ -66,7 +66,9 @@ type NormalizerOptions struct {
 //     (received_before_submitted), KenhThucHien missing (channel_missing,
 //     counted as direct), NgayTiepNhan missing (no_received_date), and
 //     out-of-range optional enumerations (invalid_*; stored as 0/false).
-//   - Text is trimmed and NFC; personal fields are replaced by keyed hashes.
+//   - Text is trimmed and NFC; personal fields are replaced by keyed hashes,
+//     and so is the free text of a step (NoiDungXuLy, KindText): clerks
+//     write names and ID numbers into it.
 type Normalizer struct {
 	units    *Units
 	pii      *Pseudonymizer
@@ -367,7 +369,7 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 				StatusCode: code,
 				Department: c.commonText(fieldName{arr, i, "PhongBanXuLy"}, s.PhongBanXuLy),
 				Handler:    n.staff(s.NguoiXuLy),
-				Content:    c.commonText(fieldName{arr, i, "NoiDungXuLy"}, s.NoiDungXuLy),
+				Content:    n.stepContent(s.NoiDungXuLy),
 				SyncedAt:   c.dateF(fieldName{arr, i, "ThoiDiemDongBo"}, s.ThoiDiemDongBo, true),
 			}
 		}

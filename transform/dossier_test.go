@@ -127,11 +127,11 @@ func TestDossierFull(t *testing.T) {
 		UpdatedAt: *tp(2024, 7, 22, 15, 10, 0),
 		Source:    "dossiers",
 		Steps: []Step{
-			{Index: 0, At: tp(2024, 7, 16, 8, 30, 0), Status: "Tiếp nhận hồ sơ", StatusCode: 2, Department: "Bộ phận một cửa", Handler: p.Hash(KindStaff, "Lê Văn Cán Bộ"), Content: "Tiếp nhận", SyncedAt: tp(2024, 7, 16, 8, 35, 0)},
-			{Index: 1, At: tp(2024, 7, 16, 10, 0, 0), Status: "4", StatusCode: 4, Department: "Văn hóa - Xã hội", Handler: p.Hash(KindStaff, "Phạm Thị Chuyên Viên"), Content: "Thẩm định", SyncedAt: tp(2024, 7, 16, 10, 10, 0)},
-			{Index: 2, At: tp(2024, 7, 19, 16, 0, 0), Status: "Trình ký", StatusCode: 4, Department: "Lãnh đạo", Handler: p.Hash(KindStaff, "Chủ tịch"), Content: "Trình ký"},
-			{Index: 3, At: tp(2024, 7, 22, 10, 0, 0), Status: "Đã xử lý xong", StatusCode: 9, Department: "Lãnh đạo", Handler: p.Hash(KindStaff, "Chủ tịch"), Content: "Ký duyệt", SyncedAt: tp(2024, 7, 22, 10, 30, 0)},
-			{Index: 4, At: tp(2024, 7, 22, 15, 0, 0), Status: "Đã trả kết quả", StatusCode: 10, Department: "Bộ phận một cửa", Handler: p.Hash(KindStaff, "Lê Văn Cán Bộ"), Content: "Trả kết quả", SyncedAt: tp(2024, 7, 22, 15, 10, 0)},
+			{Index: 0, At: tp(2024, 7, 16, 8, 30, 0), Status: "Tiếp nhận hồ sơ", StatusCode: 2, Department: "Bộ phận một cửa", Handler: p.Hash(KindStaff, "Lê Văn Cán Bộ"), Content: p.Hash(KindText, "Tiếp nhận"), SyncedAt: tp(2024, 7, 16, 8, 35, 0)},
+			{Index: 1, At: tp(2024, 7, 16, 10, 0, 0), Status: "4", StatusCode: 4, Department: "Văn hóa - Xã hội", Handler: p.Hash(KindStaff, "Phạm Thị Chuyên Viên"), Content: p.Hash(KindText, "Thẩm định"), SyncedAt: tp(2024, 7, 16, 10, 10, 0)},
+			{Index: 2, At: tp(2024, 7, 19, 16, 0, 0), Status: "Trình ký", StatusCode: 4, Department: "Lãnh đạo", Handler: p.Hash(KindStaff, "Chủ tịch"), Content: p.Hash(KindText, "Trình ký")},
+			{Index: 3, At: tp(2024, 7, 22, 10, 0, 0), Status: "Đã xử lý xong", StatusCode: 9, Department: "Lãnh đạo", Handler: p.Hash(KindStaff, "Chủ tịch"), Content: p.Hash(KindText, "Ký duyệt"), SyncedAt: tp(2024, 7, 22, 10, 30, 0)},
+			{Index: 4, At: tp(2024, 7, 22, 15, 0, 0), Status: "Đã trả kết quả", StatusCode: 10, Department: "Bộ phận một cửa", Handler: p.Hash(KindStaff, "Lê Văn Cán Bộ"), Content: p.Hash(KindText, "Trả kết quả"), SyncedAt: tp(2024, 7, 22, 15, 10, 0)},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {

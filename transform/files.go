@@ -88,15 +88,20 @@ func foldHeader(s string) string {
 
 // FileLayout is how a file's columns map to portal fields.
 type FileLayout struct {
-	HeaderRow int      // index of the header row in the file's rows
-	fields    []string // portal field per column; "" = dropped
-	dates     []bool
-	Ignored   []string // headers dropped because they are not in §6
+	HeaderRow int // index of the header row in the file's rows
+	Width     int // cells in the header row
+	// Positional: the file places cells by position alone (CSV), so a row
+	// whose cell count is not Width is shifted (RaggedRowReject). Set by
+	// the reader of the file, not by DetectFileLayout.
+	Positional bool
+	fields     []string // portal field per column; "" = dropped
+	dates      []bool
+	Ignored    []string // headers dropped because they are not in §6
 }
 
-// maxTitleRows is how far down a header row is looked for: exports often
+// MaxTitleRows is how far down a header row is looked for: exports often
 // start with a title ("DANH SÁCH HỒ SƠ …") and a blank line.
-const maxTitleRows = 10
+const MaxTitleRows = 10
 
 // DetectFileLayout finds the header row among the first rows of a file and
 // maps its columns. It fails (ErrFileLayout) when no row has the required
@@ -104,8 +109,8 @@ const maxTitleRows = 10
 func DetectFileLayout(rows [][]string) (FileLayout, error) {
 	bestKnown := -1
 	var bestMissing []string
-	for r := 0; r < len(rows) && r < maxTitleRows; r++ {
-		l := FileLayout{HeaderRow: r, fields: make([]string, len(rows[r])), dates: make([]bool, len(rows[r]))}
+	for r := 0; r < len(rows) && r < MaxTitleRows; r++ {
+		l := FileLayout{HeaderRow: r, Width: len(rows[r]), fields: make([]string, len(rows[r])), dates: make([]bool, len(rows[r]))}
 		seen := map[string]int{}
 		known := 0
 		for c, cell := range rows[r] {
@@ -137,9 +142,32 @@ func DetectFileLayout(rows [][]string) (FileLayout, error) {
 		}
 	}
 	if bestKnown <= 0 {
-		return FileLayout{}, fmt.Errorf("%w: no header row in the first %d rows names the columns of a dossier list (Mã hồ sơ, Mã TTHC, Đơn vị, Trạng thái, Ngày cập nhật, …)", ErrFileLayout, maxTitleRows)
+		return FileLayout{}, fmt.Errorf("%w: no header row in the first %d rows names the columns of a dossier list (Mã hồ sơ, Mã TTHC, Đơn vị, Trạng thái, Ngày cập nhật, …)", ErrFileLayout, MaxTitleRows)
 	}
 	return FileLayout{}, fmt.Errorf("%w: missing required column(s) %s", ErrFileLayout, strings.Join(bestMissing, ", "))
+}
+
+// Blank reports whether a row has no value at all (blank lines are skipped,
+// not rejected).
+func Blank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimFunc(c, isSpaceOrFormat) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// RaggedRowReject is the reject of a row of a positional file (CSV) whose
+// cell count differs from its header's: a missing or extra separator has
+// shifted every cell after it, so no cell can be trusted to be the column it
+// sits in — a name could be read as a unit — and none is kept, not even the
+// dossier id. fileName names the file, row is 1-based.
+func RaggedRowReject(fileName string, row, cells int, l FileLayout) Reject {
+	return Reject{Source: "files", Stage: "normalize", Field: "(row)",
+		Reason: fmt.Sprintf("%q row %d: %d cells where the header (row %d) has %d; a missing or extra separator shifts the columns, so the row is not read",
+			fileName, row, cells, l.HeaderRow+1, l.Width),
+		Raw: fmt.Sprintf(`{"file_row":%d,"cells":%d,"header_cells":%d}`, row, cells, l.Width)}
 }
 
 // Record maps one data row to a portal dossier (JSON object). ok is false

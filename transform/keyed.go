@@ -43,7 +43,7 @@ func ParseBCQG(raw []byte, unit, period string) (BCQGCount, error) {
 	}
 	n, ok := flexNumber(r.Received)
 	if !ok || n < 0 || n != math.Trunc(n) {
-		return BCQGCount{}, &RecordError{Kind: "bcqg count", Key: key, Field: "received", Value: clipValue(string(r.Received)), Reason: "expected a whole number ≥ 0", Err: ErrMalformed}
+		return BCQGCount{}, &RecordError{Kind: "bcqg count", Key: key, Field: "received", Value: scalarValue(r.Received), Reason: "expected a whole number ≥ 0", Err: ErrMalformed}
 	}
 	return BCQGCount{UnitCode: unit, Period: period, Received: uint64(n)}, nil
 }

@@ -55,6 +55,7 @@ type normCache struct {
 	texts    boundedMap[string]
 	steps    boundedMap[stepStatus]
 	staff    boundedMap[string]
+	contents boundedMap[string]
 	unitKeys boundedMap[unitKey]
 }
 
@@ -170,6 +171,19 @@ func (n *Normalizer) staff(v json.RawMessage) string {
 	}
 	h := n.personal(KindStaff, v)
 	n.cache.staff.put(v, h)
+	return h
+}
+
+// stepContent hashes the free text of a step (NoiDungXuLy) as KindText.
+func (n *Normalizer) stepContent(v json.RawMessage) string {
+	if !present(v) {
+		return ""
+	}
+	if h, ok := n.cache.contents.get(v); ok {
+		return h
+	}
+	h := n.personal(KindText, v)
+	n.cache.contents.put(v, h)
 	return h
 }
 

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -23,11 +24,20 @@ type Petition struct {
 type PetitionParser struct {
 	units *Units
 	loc   *time.Location
+	pii   *Pseudonymizer // scrubs rejects; nil: unknown values are Dropped
 }
 
 // NewPetitionParser returns a parser resolving units with units.
 func NewPetitionParser(units *Units) *PetitionParser {
 	return &PetitionParser{units: units, loc: HoChiMinh()}
+}
+
+// WithPII returns a copy of pp whose rejects hash, with pii, the values the
+// petition allow-list does not keep (nil: they are dropped).
+func (pp *PetitionParser) WithPII(pii *Pseudonymizer) *PetitionParser {
+	c := *pp
+	c.pii = pii
+	return &c
 }
 
 // Petition normalizes one record. Required: MaPAKN, NgayCapNhat, a unit that
@@ -41,10 +51,14 @@ func (pp *PetitionParser) Petition(raw []byte) (Petition, error) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return Petition{}, &RecordError{Kind: "petition", Field: "(record)", Reason: "not a JSON object: " + err.Error(), Err: ErrMalformed}
 	}
-	key, _ := flexString(r.MaPAKN)
+	key := scalarValue(r.MaPAKN)
 	fail := func(field string, v json.RawMessage, reason string, sentinel error) (Petition, error) {
-		s, _ := flexString(v)
-		return Petition{}, &RecordError{Kind: "petition", Key: key, Field: field, Value: clipValue(s), Reason: reason, Err: sentinel}
+		return Petition{}, &RecordError{Kind: "petition", Key: key, Field: field, Value: scalarValue(v), Reason: reason, Err: sentinel}
+	}
+	if f := nonScalar(namedValue{"MaPAKN", r.MaPAKN}, namedValue{"MaHoSo", r.MaHoSo}, namedValue{"MaDonViHanhChinh", r.MaDonViHanhChinh},
+		namedValue{"DonViXuLy", r.DonViXuLy}, namedValue{"NgayTiepNhan", r.NgayTiepNhan}, namedValue{"HanXuLy", r.HanXuLy},
+		namedValue{"NgayXuLyXong", r.NgayXuLyXong}, namedValue{"DanhGia", r.DanhGia}, namedValue{"NgayCapNhat", r.NgayCapNhat}); f != "" {
+		return fail(f, nil, errNotScalar, ErrMalformed)
 	}
 	if key == "" {
 		return fail("MaPAKN", r.MaPAKN, "required, missing or empty; expected the petition id", ErrMissingField)
@@ -94,10 +108,14 @@ func (pp *PetitionParser) Petition(raw []byte) (Petition, error) {
 	return p, nil
 }
 
-// Reject builds the reject of a petition; petitions carry no personal data.
+// Reject builds the reject of a petition. The portal's petition fields are
+// not personal, but a petition can carry more (the petitioner's name, the
+// text of the petition): Raw keeps only the allow-listed fields in clear
+// (Pseudonymizer.ScrubRecord).
 func (pp *PetitionParser) Reject(stage string, raw []byte, err error) Reject {
-	r := Reject{Source: "petitions", Stage: stage, Reason: err.Error(), Raw: string(raw)}
-	if re, ok := err.(*RecordError); ok {
+	r := Reject{Source: "petitions", Stage: stage, Reason: err.Error(), Raw: string(pp.pii.ScrubRecord("petitions", raw))}
+	var re *RecordError
+	if errors.As(err, &re) {
 		r.RecordKey, r.Field = re.Key, re.Field
 	}
 	return r

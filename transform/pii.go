@@ -5,11 +5,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"hash"
 	"io"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -32,27 +30,14 @@ const (
 	// names in the warehouse whenever they coincide. The hash still lets an
 	// office group steps by handler.
 	KindStaff = "staff"
+	// KindText is free text written about a person's case (NoiDungXuLy,
+	// the content of a step): clerks write names and ID numbers into it.
+	KindText = "text"
+	// KindOther is any value the scrubber does not know to be harmless: an
+	// unknown field (HoTenNguoiNop, DiaChi, SoCCCD…), an attachment's name
+	// or link, or a value of an unexpected shape.
+	KindOther = "other"
 )
-
-// personalKind returns the kind of a personal field of the portal (matched
-// case-insensitively, since exports vary the case of keys), or "".
-func personalKind(key string) string {
-	switch strings.ToLower(key) {
-	case "chuhoso":
-		return KindName
-	case "sodinhdanh":
-		return KindID
-	case "sodienthoai":
-		return KindPhone
-	case "email":
-		return KindEmail
-	case "madoituong":
-		return KindAccount
-	case "nguoixuly":
-		return KindStaff
-	}
-	return ""
-}
 
 // ErrNoKey is returned by NewPseudonymizer for an empty key.
 var ErrNoKey = errors.New("pii: empty key; set pii.key (DVC_PII_KEY)")
@@ -143,115 +128,6 @@ func digitsOnly(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// ScrubJSON returns raw with the value of every personal key (ChuHoSo,
-// SoDinhDanh, SoDienThoai, Email, MaDoiTuong; any depth, any letter case)
-// replaced by its hash, keeping key order and every other value. A
-// non-string personal value (a number, an object) is hashed from its JSON
-// text. If raw is not valid JSON nothing of it can be kept safely, so the
-// result is {"unparseable":true,"sha256":"<HMAC-SHA256 of raw>","length":N};
-// the digest is keyed because a short fragment (a bare ID) would otherwise be
-// brute-forceable.
-func (p *Pseudonymizer) ScrubJSON(raw []byte) []byte {
-	if !json.Valid(raw) {
-		return p.unparseable(raw)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var out bytes.Buffer
-	out.Grow(len(raw))
-	if err := p.scrubValue(dec, &out, ""); err != nil {
-		return p.unparseable(raw)
-	}
-	return out.Bytes()
-}
-
-func (p *Pseudonymizer) unparseable(raw []byte) []byte {
-	h := p.pool.Get().(hash.Hash)
-	h.Reset()
-	io.WriteString(h, "raw")
-	h.Write([]byte{0})
-	h.Write(raw)
-	sum := hex.EncodeToString(h.Sum(nil))
-	p.pool.Put(h)
-	return []byte(`{"unparseable":true,"sha256":"` + sum + `","length":` + strconv.Itoa(len(raw)) + `}`)
-}
-
-// scrubValue copies one JSON value from dec to out; kind != "" means the
-// value sits under a personal key and must be hashed instead of copied.
-func (p *Pseudonymizer) scrubValue(dec *json.Decoder, out *bytes.Buffer, kind string) error {
-	if kind != "" {
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return err
-		}
-		switch {
-		case bytes.Equal(v, []byte("null")):
-			out.WriteString("null")
-		case len(v) > 0 && v[0] == '"':
-			var s string
-			if err := json.Unmarshal(v, &s); err != nil {
-				return err
-			}
-			writeJSONString(out, p.Hash(kind, s))
-		default:
-			writeJSONString(out, p.Hash(kind, string(v)))
-		}
-		return nil
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '[' {
-			out.WriteByte('[')
-			for i := 0; dec.More(); i++ {
-				if i > 0 {
-					out.WriteByte(',')
-				}
-				if err := p.scrubValue(dec, out, ""); err != nil {
-					return err
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return err
-			}
-			out.WriteByte(']')
-			return nil
-		}
-		out.WriteByte('{')
-		for i := 0; dec.More(); i++ {
-			if i > 0 {
-				out.WriteByte(',')
-			}
-			kt, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			key := kt.(string)
-			writeJSONString(out, key)
-			out.WriteByte(':')
-			if err := p.scrubValue(dec, out, personalKind(key)); err != nil {
-				return err
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return err
-		}
-		out.WriteByte('}')
-	case string:
-		writeJSONString(out, t)
-	case json.Number:
-		out.WriteString(t.String())
-	case bool:
-		out.WriteString(strconv.FormatBool(t))
-	case nil:
-		out.WriteString("null")
-	}
-	return nil
 }
 
 // writeJSONString writes s quoted without HTML escaping, so Vietnamese and

@@ -100,7 +100,8 @@ func TestHashConcurrent(t *testing.T) {
 
 func TestScrubJSON(t *testing.T) {
 	p := mustPII(t)
-	secrets := []string{"Nguyễn Văn An", "012345678901", "0912345678", "an@example.vn", "VNEID-998877", "Trần Thị Bình", "079123456789"}
+	secrets := []string{"Nguyễn Văn An", "012345678901", "0912345678", "an@example.vn", "VNEID-998877", "Trần Thị Bình", "079123456789",
+		"12 Trần Hưng Đạo", "cccd-an.pdf", "https://files.example.vn/an", "Ông An nộp"}
 	for _, tc := range []struct {
 		name string
 		in   string
@@ -108,13 +109,22 @@ func TestScrubJSON(t *testing.T) {
 	}{
 		{"top level", `{"MaHoSo":"X-1","ChuHoSo":"Nguyễn Văn An","SoDinhDanh":"012345678901","SoDienThoai":"0912345678","Email":"an@example.vn","MaDoiTuong":"VNEID-998877","DonViXuLy":"UBND <P.> Tam Quan"}`,
 			[]string{`"MaHoSo":"X-1"`, `"DonViXuLy":"UBND <P.> Tam Quan"`}},
-		{"nested", `{"data":[{"ChuHoSo":"Trần Thị Bình","x":{"SoDinhDanh":79123456789,"deep":[{"Email":"an@example.vn"}]}}],"n":1.50,"b":true,"z":null}`,
-			[]string{`"n":1.50`, `"b":true`, `"z":null`}},
-		{"key case", `{"chuhoso":"Nguyễn Văn An","EMAIL":"an@example.vn"}`, nil},
+		{"unknown keys hashed", `{"MaHoSo":"X-1","HoTenNguoiNop":"Nguyễn Văn An","DiaChi":"12 Trần Hưng Đạo","SoCCCD":79123456789,"data":[{"x":"Trần Thị Bình"}],"z":null,"e":""}`,
+			[]string{`"MaHoSo":"X-1"`, `"HoTenNguoiNop":"`, `"SoCCCD":"`, `"z":null`, `"e":""`}},
+		{"long s and odd case match like encoding/json", `{"ſoDinhDanh":"012345678901","HOTENNGUOINOP":"Trần Thị Bình","chuhoso":"Nguyễn Văn An","EMAIL":"an@example.vn","ſoCCCD":"079123456789"}`, nil},
+		{"allowed scalars kept", `{"KenhThucHien":2,"TrangThaiHoSo":"10","HoSoCoThanhPhanSoHoa":true,"NgayTra":null}`,
+			[]string{`"KenhThucHien":2`, `"TrangThaiHoSo":"10"`, `"HoSoCoThanhPhanSoHoa":true`, `"NgayTra":null`}},
+		{"object where a code was expected", `{"MaTTHC":{"HoTen":"Nguyễn Văn An"},"DonViXuLy":["012345678901"]}`, []string{`"MaTTHC":"`}},
+		{"attachments, links and step text", `{"TaiLieuNop":[{"MaThanhPhanHoSo":"TP1","TenTepDinhKem":"cccd-an.pdf","DuongDanTaiTepTin":"https://files.example.vn/an","DuocSoHoa":1}],` +
+			`"DanhSachGiayToKetQua":[{"MaGiayToKetQua":"KQ1","DuongDanTepTinKetQua":"https://files.example.vn/an"}],` +
+			`"QuaTrinhXuLy":[{"TrangThai":"Tiếp nhận","NguoiXuLy":"Trần Thị Bình","NoiDungXuLy":"Ông An nộp","HoTen":"Nguyễn Văn An"},null],"DongBoDVCQG":{"MaLoi":"E1","Ghi":"Nguyễn Văn An"}}`,
+			[]string{`"MaThanhPhanHoSo":"TP1"`, `"DuocSoHoa":1`, `"MaGiayToKetQua":"KQ1"`, `"TrangThai":"Tiếp nhận"`, `null]`, `"MaLoi":"E1"`}},
 		{"object value", `{"ChuHoSo":{"HoTen":"Nguyễn Văn An","CCCD":"012345678901"}}`, nil},
 		{"null and empty kept", `{"ChuHoSo":null,"Email":""}`, []string{`"ChuHoSo":null`, `"Email":""`}},
 		{"duplicate keys", `{"ChuHoSo":"Nguyễn Văn An","ChuHoSo":"Trần Thị Bình"}`, nil},
-		{"escapes", `{"ChuHoSo":"Nguy\u1ec5n V\u0103n An","t":"a\"b\\c\n"}`, []string{`"t":"a\"b\\c\n"`}},
+		{"escapes", `{"ChuHoSo":"Nguy\u1ec5n V\u0103n An","TenTTHC":"a\"b\\c\n","\u0053oDinhDanh":"012345678901"}`, []string{`"TenTTHC":"a\"b\\c\n"`}},
+		{"keys that are values", `{"012345678901":1,"an@example.vn":2,"Nguyễn Văn An":3}`, nil},
+		{"top-level array and scalar", `[{"MaHoSo":"X-1","HoTen":"Nguyễn Văn An"},"012345678901"]`, []string{`"MaHoSo":"X-1"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := p.ScrubJSON([]byte(tc.in))
@@ -136,10 +146,87 @@ func TestScrubJSON(t *testing.T) {
 			}
 		})
 	}
-	// The replacement is the same hash Dossier uses, so rejects can be joined.
-	out := p.ScrubJSON([]byte(`{"SoDinhDanh":"012345678901"}`))
-	if want := `{"SoDinhDanh":"` + p.Hash(KindID, "012345678901") + `"}`; string(out) != want {
-		t.Errorf("got %s, want %s", out, want)
+	// The replacement is the same hash Dossier uses, so rejects can be joined,
+	// whatever the spelling of the key the decoder accepted.
+	for _, key := range []string{"SoDinhDanh", "sodinhdanh", "ſoDinhDanh", "SODINHDANH"} {
+		out := p.ScrubJSON([]byte(`{"` + key + `":"012345678901"}`))
+		if want := `{"` + key + `":"` + p.Hash(KindID, "012345678901") + `"}`; string(out) != want {
+			t.Errorf("got %s, want %s", out, want)
+		}
+	}
+}
+
+// TestScrubKeyMatchingIsTheDecoders proves that every spelling of a key that
+// encoding/json decodes into a personal field is scrubbed as that field.
+func TestScrubKeyMatchingIsTheDecoders(t *testing.T) {
+	p := mustPII(t)
+	for _, key := range []string{"SoDinhDanh", "soDINHdanh", "ſoDinhDanh", "ſODINHDANH"} {
+		var r rawDossier
+		in := []byte(`{"` + key + `":"012345678901"}`)
+		if err := json.Unmarshal(in, &r); err != nil || string(r.SoDinhDanh) != `"012345678901"` {
+			t.Fatalf("encoding/json does not read %q as SoDinhDanh; the test is void", key)
+		}
+		if out := p.ScrubJSON(in); strings.Contains(string(out), "012345678901") {
+			t.Errorf("%q: %s", key, out)
+		}
+	}
+	// Keys encoding/json does not match to a field are not allow-listed
+	// either: a dotted capital I is not an I for the decoder.
+	for _, tc := range []struct {
+		key   string
+		field bool
+	}{{"MaDonViHanhChinh", true}, {"MADONVIHANHCHINH", true}, {"\u212aenhThucHien", true}, {"MaDonV\u0130HanhChinh", false}} {
+		var r rawDossier
+		if err := json.Unmarshal([]byte(`{"`+tc.key+`":"secret-value-1"}`), &r); err != nil {
+			t.Fatal(err)
+		}
+		decoded := string(r.MaDonViHanhChinh)+string(r.KenhThucHien) != ""
+		_, allowed := dossierSchema.fields[foldKey(tc.key)]
+		if decoded != tc.field || allowed != tc.field {
+			t.Errorf("%q: decoded as a field %v, allow-listed %v; want both %v", tc.key, decoded, allowed, tc.field)
+		}
+	}
+}
+
+func TestScrubRecordPerSource(t *testing.T) {
+	p := mustPII(t)
+	tests := []struct {
+		source, in string
+		keep       []string
+		leak       []string
+	}{
+		{"petitions", `{"MaPAKN":"PA-1","DonViXuLy":"Tam Quan","HoTenNguoiGui":"Nguyễn Văn An","NoiDung":"Ông An phản ánh","NgayCapNhat":"20240101000000"}`,
+			[]string{`"MaPAKN":"PA-1"`, `"DonViXuLy":"Tam Quan"`, `"NgayCapNhat":"20240101000000"`}, []string{"Nguyễn Văn An", "Ông An"}},
+		{"procedures", `{"MaTTHC":"1.000001","CapThucHien":["xa","huyen"],"LichSuThoiHan":[{"ThoiHan":5,"QuyetDinh":"QĐ 1","NguoiKy":"Nguyễn Văn An"}],"LienHe":"0912345678"}`,
+			[]string{`"CapThucHien":["xa","huyen"]`, `"ThoiHan":5`, `"QuyetDinh":"QĐ 1"`}, []string{"Nguyễn Văn An", "0912345678"}},
+		{"bcqg", `{"error_code":"0","period":"2024-Q2","received":"Nguyễn Văn An","CanBo":"0912345678"}`,
+			[]string{`"period":"2024-Q2"`}, []string{"0912345678"}},
+		{"evaluation", `{"period":"2024-Q2","groups":[{"code":"progress","score":1,"metrics":[{"code":"M","ratio":20,"note":"Nguyễn Văn An"}]}]}`,
+			[]string{`"code":"progress"`, `"ratio":20`}, []string{"Nguyễn Văn An"}},
+		{"unknown source", `{"MaHoSo":"X-1"}`, nil, []string{"X-1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.source, func(t *testing.T) {
+			for _, pp := range []*Pseudonymizer{p, nil} {
+				out := string(pp.ScrubRecord(tt.source, []byte(tt.in)))
+				if !json.Valid([]byte(out)) {
+					t.Fatalf("not JSON: %s", out)
+				}
+				for _, k := range tt.keep {
+					if !strings.Contains(out, k) {
+						t.Errorf("lost %s: %s", k, out)
+					}
+				}
+				for _, l := range tt.leak {
+					if strings.Contains(out, l) {
+						t.Errorf("leaks %q: %s", l, out)
+					}
+				}
+				if pp == nil && tt.leak != nil && !strings.Contains(out, Dropped) {
+					t.Errorf("without a key, values are not dropped: %s", out)
+				}
+			}
+		})
 	}
 }
 
@@ -162,7 +249,7 @@ func TestScrubJSONUnparseable(t *testing.T) {
 }
 
 func FuzzScrubJSON(f *testing.F) {
-	for _, s := range []string{`{"ChuHoSo":"Nguyễn Văn An"}`, `[{"Email":1}]`, `{"a":{"SoDinhDanh":{"x":[1,"2"]}}}`, `"x"`, `{`, fullDossier} {
+	for _, s := range []string{`{"ChuHoSo":"Nguyễn Văn An"}`, `[{"Email":1}]`, `{"ſoCCCD":"0123","TaiLieuNop":[{"TenTepDinhKem":"a"},1]}`, `{"a":{"SoDinhDanh":{"x":[1,"2"]}}}`, `"x"`, `{`, fullDossier} {
 		f.Add([]byte(s))
 	}
 	p := mustPII(f)
@@ -170,6 +257,22 @@ func FuzzScrubJSON(f *testing.F) {
 		out := p.ScrubJSON(raw)
 		if !json.Valid(out) {
 			t.Fatalf("ScrubJSON(%q) = %q: not JSON", raw, out)
+		}
+		var keyless *Pseudonymizer // a source synced without pii.key
+		if o := keyless.ScrubRecord("procedures", raw); !json.Valid(o) {
+			t.Fatalf("keyless ScrubRecord(%q) = %q: not JSON", raw, o)
+		}
+		// Whatever the input, the string value of an unknown key does not
+		// survive in clear.
+		var in, got map[string]any
+		if json.Unmarshal(raw, &in) == nil && json.Unmarshal(out, &got) == nil {
+			for k, v := range in {
+				if s, ok := v.(string); ok && s != "" {
+					if _, allowed := dossierSchema.fields[foldKey(k)]; !allowed && got[k] == s {
+						t.Fatalf("value %q of unknown key %q survived: %s", s, k, out)
+					}
+				}
+			}
 		}
 	})
 }

@@ -80,6 +80,7 @@ type rawProcedure struct {
 // ProcedureParser normalizes catalogue entries.
 type ProcedureParser struct {
 	loc *time.Location
+	pii *Pseudonymizer // scrubs raw entries; nil: unknown values are Dropped
 }
 
 // NewProcedureParser returns a parser reading dates in loc (nil: Asia/Ho_Chi_Minh).
@@ -90,18 +91,38 @@ func NewProcedureParser(loc *time.Location) *ProcedureParser {
 	return &ProcedureParser{loc: loc}
 }
 
+// WithPII returns a copy of pp that hashes, with pii, the values of an entry
+// the catalogue allow-list does not keep (nil: they are dropped).
+func (pp *ProcedureParser) WithPII(pii *Pseudonymizer) *ProcedureParser {
+	c := *pp
+	c.pii = pii
+	return &c
+}
+
+// Scrub returns a catalogue entry as it may be stored (the procedures
+// table's raw column, a reject): the fields of portal-api.md §3 in clear,
+// anything else hashed or dropped (Pseudonymizer.ScrubRecord).
+func (pp *ProcedureParser) Scrub(raw []byte) string {
+	return string(pp.pii.ScrubRecord("procedures", raw))
+}
+
 // Procedure normalizes one catalogue entry. Errors are *RecordError naming
 // the field (the key is MaTTHC as given).
 func (pp *ProcedureParser) Procedure(raw []byte) (Procedure, error) {
 	var r rawProcedure
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return Procedure{}, &RecordError{Kind: "procedure", Field: "(record)", Value: clipValue(string(raw)), Reason: "not a JSON object: " + err.Error(), Err: ErrMalformed}
+		return Procedure{}, &RecordError{Kind: "procedure", Field: "(record)", Reason: "not a JSON object: " + err.Error(), Err: ErrMalformed}
 	}
 	key, _ := flexString(r.MaTTHC)
 	fail := func(field string, v json.RawMessage, reason string, sentinel error) (Procedure, error) {
-		return Procedure{}, &RecordError{Kind: "procedure", Key: key, Field: field, Value: clipValue(string(bytes.TrimSpace(v))), Reason: reason, Err: sentinel}
+		return Procedure{}, &RecordError{Kind: "procedure", Key: key, Field: field, Value: scalarValue(v), Reason: reason, Err: sentinel}
 	}
 	var p Procedure
+	if f := nonScalar(namedValue{"MaTTHC", r.MaTTHC}, namedValue{"TenTTHC", r.TenTTHC}, namedValue{"MaLinhVuc", r.MaLinhVuc},
+		namedValue{"ThoiHanGiaiQuyet", r.ThoiHanGiaiQuyet}, namedValue{"MucDoDVC", r.MucDoDVC}, namedValue{"NgayHieuLucCanCu", r.NgayHieuLucCanCu},
+		namedValue{"NgayCongKhai", r.NgayCongKhai}, namedValue{"NhomLienThong", r.NhomLienThong}); f != "" {
+		return fail(f, nil, errNotScalar, ErrMalformed)
+	}
 	if key == "" {
 		return fail("MaTTHC", r.MaTTHC, "required, missing or empty; expected a national code N.NNNNNN", ErrMissingField)
 	}
@@ -138,6 +159,9 @@ func (pp *ProcedureParser) Procedure(raw []byte) (Procedure, error) {
 	}
 	for i, h := range hist {
 		field := fmt.Sprintf("LichSuThoiHan[%d]", i)
+		if f := nonScalar(namedValue{".ThoiHan", h.ThoiHan}, namedValue{".TuNgay", h.TuNgay}, namedValue{".QuyetDinh", h.QuyetDinh}); f != "" {
+			return fail(field+f, nil, errNotScalar, ErrMalformed)
+		}
 		d, ok := flexNumber(h.ThoiHan)
 		if !ok || d < 0 {
 			return fail(field+".ThoiHan", h.ThoiHan, "expected working days (a number ≥ 0)", ErrMalformed)
@@ -173,6 +197,9 @@ func (pp *ProcedureParser) Procedure(raw []byte) (Procedure, error) {
 		var qd struct{ So, Ngay json.RawMessage }
 		if err := json.Unmarshal(r.QuyetDinhCongBo, &qd); err != nil {
 			return fail("QuyetDinhCongBo", r.QuyetDinhCongBo, "expected an object {So, Ngay}", ErrMalformed)
+		}
+		if f := nonScalar(namedValue{"QuyetDinhCongBo.So", qd.So}, namedValue{"QuyetDinhCongBo.Ngay", qd.Ngay}); f != "" {
+			return fail(f, nil, errNotScalar, ErrMalformed)
 		}
 		p.DecisionNo, _ = flexString(qd.So)
 		p.DecisionNo = cleanText(p.DecisionNo)
@@ -211,10 +238,12 @@ func localMidnight(t time.Time, loc *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
 }
 
-// flexString reads a JSON string or number as text; null/absent is "".
+// flexString reads a JSON string or number as text; null/absent is "", and
+// so is an object or array (never turned into text that a reason could
+// quote; parsers reject them first with nonScalar).
 func flexString(v json.RawMessage) (string, bool) {
 	v = bytes.TrimSpace(v)
-	if len(v) == 0 || string(v) == "null" {
+	if len(v) == 0 || string(v) == "null" || v[0] == '{' || v[0] == '[' {
 		return "", false
 	}
 	if v[0] == '"' {
@@ -256,6 +285,37 @@ func hasValue(v json.RawMessage) bool {
 	return len(v) > 0 && string(v) != "null"
 }
 
+// nonScalar returns the first field whose value is an object or an array
+// where a text, number or date is expected, or "".
+func nonScalar(fields ...namedValue) string {
+	for _, f := range fields {
+		if t := bytes.TrimSpace(f.v); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			return f.name
+		}
+	}
+	return ""
+}
+
+type namedValue struct {
+	name string
+	v    json.RawMessage
+}
+
+// errNotScalar is the reason of a nonScalar field.
+const errNotScalar = "expected a text, number or date, found an object or array"
+
+// scalarValue is how a reason may quote a value: a scalar, clipped; an
+// object or array is never quoted, since it may hold anything (personal data
+// under any key) and a reason is stored unscrubbed.
+func scalarValue(v json.RawMessage) string {
+	t := bytes.TrimSpace(v)
+	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return ""
+	}
+	s, _ := flexString(t)
+	return clipValue(s)
+}
+
 // clipValue shortens a value quoted in an error so a reason stays readable.
 func clipValue(s string) string {
 	const max = 120
@@ -265,10 +325,10 @@ func clipValue(s string) string {
 	return s
 }
 
-// Reject builds the reject of a catalogue entry. The catalogue holds no
-// personal data, so the raw record is kept as received.
+// Reject builds the reject of a catalogue entry, its raw record scrubbed
+// like every source's (Scrub).
 func (pp *ProcedureParser) Reject(stage string, raw []byte, err error) Reject {
-	r := Reject{Source: "procedures", Stage: stage, Reason: err.Error(), Raw: string(raw)}
+	r := Reject{Source: "procedures", Stage: stage, Reason: err.Error(), Raw: pp.Scrub(raw)}
 	var re *RecordError
 	if errors.As(err, &re) {
 		r.RecordKey, r.Field = re.Key, re.Field

@@ -98,7 +98,7 @@ type Step struct {
 	StatusCode uint8      // TrangThai mapped to 1..10 when recognizable, else 0
 	Department string     // PhongBanXuLy
 	Handler    string     // NguoiXuLy as a keyed hash (staff are people too)
-	Content    string     // NoiDungXuLy
+	Content    string     // NoiDungXuLy, keyed hash (KindText): free text about a case
 	SyncedAt   *time.Time // ThoiDiemDongBo; nil = never reached the national portal
 }
 

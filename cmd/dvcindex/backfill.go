@@ -105,7 +105,7 @@ func (a *app) windowedSource(source string, unsafeDevKey bool) (windowedSource, 
 		if err != nil {
 			return windowedSource{}, err
 		}
-		return petitionSource(transform.NewPetitionParser(units)), nil
+		return petitionSource(transform.NewPetitionParser(units).WithPII(a.scrubber())), nil
 	}
 	norm, err := a.normalizer(source, unsafeDevKey)
 	if err != nil {

@@ -173,19 +173,9 @@ func (a *app) syncOnce(ctx context.Context, store *load.Store, source string, dr
 		}
 		return a.syncKeyed(ctx, store, src, periods, false, dryRun, "sync")
 	}
-	var src windowedSource
-	if source == "petitions" {
-		units, err := transform.DefaultUnits()
-		if err != nil {
-			return err
-		}
-		src = petitionSource(transform.NewPetitionParser(units))
-	} else {
-		norm, err := a.normalizer(source, unsafeDevKey)
-		if err != nil {
-			return err
-		}
-		src = dossierSource(norm)
+	src, err := a.windowedSource(source, unsafeDevKey)
+	if err != nil {
+		return err
 	}
 	wm, ok, err := store.Watermark(ctx, source)
 	if err != nil {

@@ -76,6 +76,10 @@ func (a *app) doctor(ctx context.Context, selfTest bool) error {
 	return nil
 }
 
+// staffAccountsKey lists accounts of people (indicators.staff_accounts):
+// doctor prints how many, never which.
+const staffAccountsKey = "indicators.staff_accounts"
+
 // origin says in words where a key's value comes from.
 func (a *app) origin(key string) string {
 	o := a.cfg.Origin(key)
@@ -93,6 +97,10 @@ func (a *app) doctorConfig(d *doctorReport, path string, loadErr error) {
 	}
 	for _, k := range config.Keys() {
 		v, _ := a.cfg.Value(k)
+		if k == staffAccountsKey {
+			// Staff accounts are people's accounts: personal, never printed.
+			v = fmt.Sprintf("[%d account(s), not shown]", len(a.cfg.Indicators.StaffAccounts))
+		}
 		fmt.Fprintf(d.w, "  %-38s = %-40s (%s)\n", k, v, a.cfg.Origin(k))
 	}
 	// Load stops at the first file or variable error; validate what it

@@ -27,6 +27,7 @@ func TestDoctorNamesEveryProblem(t *testing.T) {
 		"DVC_CLICKHOUSE_ADDR=127.0.0.1:1", "DVC_CLICKHOUSE_DIAL_TIMEOUT=500ms",
 		"DVC_PORTAL_BASE_URL=" + srv.URL, "DVC_PORTAL_USERNAME=demo", "DVC_PORTAL_PASSWORD=demo",
 		"DVC_PII_KEY=doctor-test-key-0123456789abcdefghijkl", "DVC_LOG_FORMAT=json",
+		"DVC_INDICATORS_STAFF_ACCOUNTS=canbo.tamquan@example.vn,VNEID-STAFF-0042",
 	}
 	tests := []struct {
 		name    string
@@ -69,7 +70,10 @@ func TestDoctorNamesEveryProblem(t *testing.T) {
 					t.Errorf("output lacks %q:\n%s", w, out)
 				}
 			}
-			for _, secret := range []string{"wrong-s3cret", "doctor-test-key-0123456789"} {
+			if !strings.Contains(out, "[2 account(s), not shown]") {
+				t.Errorf("the staff accounts are not counted in the listing:\n%s", out)
+			}
+			for _, secret := range []string{"wrong-s3cret", "doctor-test-key-0123456789", "canbo.tamquan", "VNEID-STAFF-0042"} {
 				if strings.Contains(out+errs, secret) {
 					t.Errorf("doctor printed the secret %q", secret)
 				}

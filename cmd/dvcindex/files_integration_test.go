@@ -107,7 +107,7 @@ func messyXLSX(t *testing.T, rows []fileRow) []byte {
 func TestFileDrops(t *testing.T) {
 	h := newHarness(t, simOptions(120))
 	inbox := t.TempDir()
-	env := []string{"DVC_FILES_INBOX=" + inbox}
+	env := []string{"DVC_FILES_INBOX=" + inbox, "DVC_FILES_SETTLE=0s"}
 	write := func(name string, data []byte) {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join(inbox, name), data, 0o644); err != nil {
@@ -178,7 +178,7 @@ func TestFileDrops(t *testing.T) {
 		if err != nil || !strings.Contains(string(reason), wantReason) {
 			t.Errorf("reason file of %s: %q, %v; want it to mention %q", name, reason, err, wantReason)
 		}
-		if !strings.Contains(out, name+": FAILED") {
+		if !strings.Contains(out, strconv.Quote(name)+": FAILED") {
 			t.Errorf("stdout does not report %s as failed:\n%s", name, out)
 		}
 	}
@@ -193,7 +193,7 @@ func TestFileDrops(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("second sync exit %d: %s %.2000s", code, out, errs)
 	}
-	if !strings.Contains(out, "already loaded (as export-csv.csv)") {
+	if !strings.Contains(out, `already loaded (as "export-csv.csv")`) {
 		t.Errorf("stdout does not say the file was already loaded:\n%s", out)
 	}
 	if after := h.count("SELECT count() FROM {db}.dossiers"); after != before {

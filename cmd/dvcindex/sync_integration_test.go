@@ -213,8 +213,9 @@ func TestSyncLoadsExactlyTheValidDossiers(t *testing.T) {
 }
 
 // assertNoPersonalData reads every String column of every table of the
-// database and fails if any personal value of the simulator's data (in NFC or
-// NFD) appears in it.
+// database, and v_rejects.raw (the scrubbed payloads of every source), and
+// fails if any personal value of the simulator's data (in NFC or NFD)
+// appears in it.
 func assertNoPersonalData(t *testing.T, s *load.Store, pii []string) {
 	t.Helper()
 	ctx := context.Background()
@@ -238,8 +239,11 @@ func assertNoPersonalData(t *testing.T, s *load.Store, pii []string) {
 		t.Fatalf("only %d string columns found: the check would prove nothing", len(cols))
 	}
 	var all strings.Builder
+	queries := []string{fmt.Sprintf("SELECT raw FROM `%s`.v_rejects", s.Database())}
 	for _, c := range cols {
-		q := fmt.Sprintf("SELECT toString(`%s`) FROM `%s`.`%s`", c.name, s.Database(), c.table)
+		queries = append(queries, fmt.Sprintf("SELECT toString(`%s`) FROM `%s`.`%s`", c.name, s.Database(), c.table))
+	}
+	for _, q := range queries {
 		r, err := s.Conn().Query(ctx, q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -122,6 +122,7 @@ func (a *app) syncKeyedPeriod(ctx context.Context, store *load.Store, client *ex
 			return n, nil, err
 		}
 	}
+	scrub := a.scrubber()
 	var counts []transform.BCQGCount
 	var scores []transform.OfficialScore
 	var rejects []transform.Reject
@@ -151,7 +152,7 @@ func (a *app) syncKeyedPeriod(ctx context.Context, store *load.Store, client *ex
 		if perr != nil {
 			log.Warn().Err(perr).Str("unit", u.Code).Str("period", p.Code).Msg("record rejected")
 			rejects = append(rejects, transform.Reject{Source: src.name, Stage: "normalize", RecordKey: u.Code + "/" + p.Code,
-				Field: fieldOf(perr), Reason: perr.Error(), Raw: string(raw)})
+				Field: fieldOf(perr), Reason: perr.Error(), Raw: string(scrub.ScrubRecord(src.name, raw))})
 			continue
 		}
 		n.loaded++

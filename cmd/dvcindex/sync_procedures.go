@@ -59,7 +59,7 @@ func (a *app) syncProcedures(ctx context.Context, store *load.Store, dryRun bool
 func (a *app) readCatalogue(ctx context.Context, log zerolog.Logger) (entries []load.CatalogueEntry, rejects []transform.Reject, fetched uint64, err error) {
 	src := &extract.Snapshot{Client: a.sourceClient("procedures", log), Source: "procedures", Path: "/api/v1/procedures",
 		PageSize: a.cfg.Source("procedures").PageSize}
-	parser := transform.NewProcedureParser(transform.HoChiMinh())
+	parser := transform.NewProcedureParser(transform.HoChiMinh()).WithPII(a.scrubber())
 	pages := make(chan extract.Page, pagesInFlight)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(guard(log, "fetch", func() error {
@@ -77,7 +77,7 @@ func (a *app) readCatalogue(ctx context.Context, log zerolog.Logger) (entries []
 					rejects = append(rejects, r)
 					continue
 				}
-				entries = append(entries, load.CatalogueEntry{Procedure: proc, Raw: string(raw)})
+				entries = append(entries, load.CatalogueEntry{Procedure: proc, Raw: parser.Scrub(raw)})
 			}
 		}
 		return nil

@@ -63,6 +63,22 @@ func checkPIIKeyLength(key string) error {
 	return nil
 }
 
+// scrubber returns the Pseudonymizer that scrubs the raw records of the
+// sources that do not require pii.key (petitions, procedures, bcqg,
+// evaluation); nil when no key is set, so that their values outside the
+// allow-list are dropped instead of hashed (transform.Dropped).
+func (a *app) scrubber() *transform.Pseudonymizer {
+	key := a.cfg.PII.Key.Reveal()
+	if key == "" {
+		return nil
+	}
+	p, err := transform.NewPseudonymizer([]byte(key))
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
 // normalizer builds the dossier normalizer, refusing to run without a
 // personal-data key unless the development flag says otherwise.
 func (a *app) normalizer(source string, unsafeDevKey bool) (*transform.Normalizer, error) {

@@ -42,6 +42,7 @@ func run(args []string, log zerolog.Logger) error {
 	to := fs.String("to", def.To.Format(time.DateOnly), "end of updates, exclusive, yyyy-mm-dd (Asia/Ho_Chi_Minh)")
 	user := fs.String("username", def.Username, "accepted username")
 	pass := fs.String("password", def.Password, "accepted password")
+	fs.BoolVar(&def.ExtraPII, "extra-pii", false, "add personal fields the contract does not list (HoTenNguoiNop, DiaChi, ſoCCCD, …) to every record (simulator/extra_pii.go)")
 	pageMax := fs.Int("page-size-max", def.PageSizeMax, "largest page_size accepted")
 	ttl := fs.Duration("token-ttl", def.TokenTTL, "access token lifetime")
 	petitions := fs.Int("petitions", def.Petitions, "number of petitions (PAKN) updated in [from, to); 0 = dossiers/25, negative = none")

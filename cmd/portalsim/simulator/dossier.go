@@ -78,6 +78,7 @@ type dossier struct {
 	QuaTrinhXuLy                                        []buoc
 	DongBoDVCQG                                         dongBo
 	NgayCapNhat                                         string
+	extra                                               []extraField // Options.ExtraPII
 }
 
 // reset clears d but keeps the capacity of its slices.
@@ -266,6 +267,7 @@ func (e *enc) dossier(d *dossier) {
 		e.s("MaLoi", d.DongBoDVCQG.maLoi)
 		e.close()
 	}
+	e.writeExtra(d.extra)
 	e.s("NgayCapNhat", d.NgayCapNhat)
 	e.close()
 }

@@ -1043,6 +1043,7 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth, f *facts)
 			f.rating = d.DanhGiaHaiLong.v
 		}
 	}
+	pii = s.extraPII(i, d, pii)
 	if t == nil {
 		return
 	}

@@ -41,6 +41,10 @@ type PetitionTruth struct {
 	Handled        *time.Time // NgayXuLyXong (nil while unhandled)
 	Rating         int        // DanhGia: 1 satisfied, 2 dissatisfied, 0 none
 	UpdatedAt      time.Time  // NgayCapNhat
+	// PII and Invalid: the extra personal values and whether the petition
+	// was made invalid (Options.ExtraPII only).
+	PII     []string
+	Invalid bool
 }
 
 // petition is one record of /api/v1/petitions.
@@ -49,6 +53,7 @@ type petition struct {
 	NgayTiepNhan, HanXuLy, NgayXuLyXong         ostr
 	DanhGia                                     oint
 	NgayCapNhat                                 string
+	extra                                       []extraField // Options.ExtraPII
 }
 
 // petitionFacts are what the portal knows of a petition.
@@ -180,13 +185,14 @@ func (s *Simulator) generatePetition(g, gd *genState, j int, p *petition, pf *pe
 			p.DanhGia = emptyInt(r)
 		}
 	}
+	extraPII, invalid := s.extraPetitionPII(j, p)
 	if pf != nil {
 		*pf = petitionFacts{u: u, dossier: dIdx, received: recv, due: due, handled: handled, rating: rating}
 	}
 	if t != nil {
 		*t = PetitionTruth{ID: p.MaPAKN.v, UnitCode: u.code, UnitName: u.name, DossierID: dossierID,
 			DossierIndex: dIdx, Received: recv, Deadline: due, DeadlineServed: dueServed,
-			Rating: rating, UpdatedAt: U}
+			Rating: rating, UpdatedAt: U, PII: extraPII, Invalid: invalid}
 		if !handled.IsZero() {
 			h := handled
 			t.Handled = &h
@@ -221,6 +227,7 @@ func (e *enc) petition(p *petition) {
 	e.os("HanXuLy", p.HanXuLy)
 	e.os("NgayXuLyXong", p.NgayXuLyXong)
 	e.oi("DanhGia", p.DanhGia)
+	e.writeExtra(p.extra)
 	e.s("NgayCapNhat", p.NgayCapNhat)
 	e.close()
 }

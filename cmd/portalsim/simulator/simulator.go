@@ -61,6 +61,9 @@ type Options struct {
 	Faults    []string
 	FaultRate float64
 	SlowDelay time.Duration
+	// ExtraPII adds personal fields the contract does not list to every
+	// record (extra_pii.go).
+	ExtraPII bool
 }
 
 // DefaultOptions are the portalsim command's defaults: seed 1, 5000
