@@ -42,7 +42,7 @@ func TestFileDropNeverReplacesTheAPI(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(inbox, "ward-export.csv"), []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errs := h.run([]string{"DVC_FILES_INBOX=" + inbox}, "sync", "--source", "files"); code != 0 {
+	if code, out, errs := h.run([]string{"DVC_FILES_INBOX=" + inbox, "DVC_FILES_SETTLE=0s"}, "sync", "--source", "files"); code != 0 {
 		t.Fatalf("sync files exit %d: %s %.2000s", code, out, errs)
 	}
 	// The file's row of the API dossier was loaded, and lost.
