@@ -16,7 +16,7 @@ import (
 // real shapes, generated from the same per-period figures as
 // OfficialScores (the simulator's truth). The root is the province
 // (RootDepartmentID); its departments are the district and the wards valid
-// on the period's last day, plus one provincial department (Sở Tư pháp)
+// on the period's last day, plus one provincial Department (Sở Tư pháp)
 // that has no dvcindex unit and no figures of its own. No credentials.
 
 // RootDepartmentID is the province's departmentId on the simulated portal.
@@ -26,10 +26,11 @@ const RootDepartmentID = "0190a000-0000-7000-8000-000000000052"
 var nationalFamilies = []string{"transparency", "dvc-progress-tree", "provide-online-tree",
 	"formality-online-payment-tree", "dossier-digitized", "handling-satisfaction"}
 
-// department is one row of the reporting API.
-type department struct {
-	id, code, name, typ, level string
-	ev                         Evaluation
+// Department is one row of the reporting API: the department's identity
+// and the figures its rows are generated from.
+type Department struct {
+	ID, Code, Name, Type, Level string
+	Eval                        Evaluation
 }
 
 // nationalRequest is the JSON body the families take.
@@ -121,7 +122,7 @@ func nationalPeriodKey(family string, req nationalRequest) (string, error) {
 	return "", badParameter("timeType %q: want month, quarter or year", req.TimeType)
 }
 
-// departmentUUID is a stable UUID-shaped id for a department code.
+// departmentUUID is a stable UUID-shaped id for a Department code.
 func departmentUUID(code string) string {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(code))
@@ -141,46 +142,46 @@ func provinceName(day time.Time) string {
 var unitTypeName = map[string]string{"phuong": "phường", "xa": "xã", "thi_xa": "thị xã", "thi_tran": "thị trấn"}
 
 // NationalDepartments are the root and its departments for period, in the
-// API's order (by departmentCode as a string). The last department of
+// API's order (by departmentCode as a string). The last Department of
 // the list that has no unit code is the provincial Sở Tư pháp.
-func (s *Simulator) NationalDepartments(periodKey string) (root department, depts []department, err error) {
+func (s *Simulator) NationalDepartments(periodKey string) (root Department, depts []Department, err error) {
 	p, err := parsePeriod(periodKey)
 	if err != nil {
-		return department{}, nil, err
+		return Department{}, nil, err
 	}
 	prov, err := s.OfficialScores(ProvinceCode, periodKey)
 	if err != nil {
-		return department{}, nil, err
+		return Department{}, nil, err
 	}
 	pn := provinceName(p.lastDay())
-	root = department{id: RootDepartmentID, code: "H08", name: "UBND tỉnh " + pn, typ: "PROVINCE", level: "PROVINCE", ev: prov}
-	depts = append(depts, department{id: departmentUUID("H08.01"), code: "H08.01", name: "Sở Tư pháp - Tỉnh " + pn,
-		typ: "PROVINCIAL_DEPARTMENT", level: "PROVINCE", ev: emptyEvaluation(prov)})
+	root = Department{ID: RootDepartmentID, Code: "H08", Name: "UBND tỉnh " + pn, Type: "PROVINCE", Level: "PROVINCE", Eval: prov}
+	depts = append(depts, Department{ID: departmentUUID("H08.01"), Code: "H08.01", Name: "Sở Tư pháp - Tỉnh " + pn,
+		Type: "PROVINCIAL_DEPARTMENT", Level: "PROVINCE", Eval: emptyEvaluation(prov)})
 	for _, u := range s.rd.units {
 		if !u.validOn(p.lastDay()) {
 			continue
 		}
 		ev, err := s.OfficialScores(u.code, periodKey)
 		if err != nil {
-			return department{}, nil, err
+			return Department{}, nil, err
 		}
 		code := "H08." + u.code
 		typ, level := "COMMUNE_PEOPLE_COMMITTEE", "COMMUNE"
 		if u.typ == "thi_xa" {
 			typ, level = "DISTRICT_PEOPLE_COMMITTEE", "DISTRICT"
 		}
-		depts = append(depts, department{id: departmentUUID(code), code: code, name: "UBND " + unitTypeName[u.typ] + " " + u.name,
-			typ: typ, level: level, ev: ev})
+		depts = append(depts, Department{ID: departmentUUID(code), Code: code, Name: "UBND " + unitTypeName[u.typ] + " " + u.name,
+			Type: typ, Level: level, Eval: ev})
 	}
-	sort.Slice(depts, func(i, j int) bool { return depts[i].code < depts[j].code })
+	sort.Slice(depts, func(i, j int) bool { return depts[i].Code < depts[j].Code })
 	return root, depts, nil
 }
 
-// provinceScoped are the metrics every department inherits from the
+// provinceScoped are the metrics every Department inherits from the
 // province (the catalogue metrics).
 var provinceScoped = map[string]bool{"PUBLISH_ON_TIME": true, "PUBLIC_UPDATE_ON_TIME": true, "PUBLIC_CONTENT_FULL": true}
 
-// emptyEvaluation is a department without dossiers or petitions: the
+// emptyEvaluation is a Department without dossiers or petitions: the
 // province's catalogue metrics, every other count zero, scores as the
 // simulator's rules give for zero counts (the null rules apply on output).
 func emptyEvaluation(prov Evaluation) Evaluation {

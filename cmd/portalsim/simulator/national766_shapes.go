@@ -81,18 +81,18 @@ func flatMetricOf(family, code string, ev Evaluation) flatMetric {
 	return out
 }
 
-func flatRow(family string, d department, stt int, root bool) flatDept {
-	row := flatDept{Stt: stt, DepartmentID: d.id, DepartmentName: d.name, DepartmentType: d.typ, DepartmentLevel: d.level,
+func flatRow(family string, d Department, stt int, root bool) flatDept {
+	row := flatDept{Stt: stt, DepartmentID: d.ID, DepartmentName: d.Name, DepartmentType: d.Type, DepartmentLevel: d.Level,
 		AgencyLevel: "level_2", TotalMaxScore: familyMax[family]}
 	if root {
 		row.AgencyLevel = "level_1"
 	}
 	if family == "dossier-digitized" {
-		row.DepartmentCode = d.code
+		row.DepartmentCode = d.Code
 	}
 	total := 0.0
 	for _, code := range flatCodes[family] {
-		m := flatMetricOf(family, code, d.ev)
+		m := flatMetricOf(family, code, d.Eval)
 		if m.Score != nil {
 			total += *m.Score
 		}
@@ -101,8 +101,8 @@ func flatRow(family string, d department, stt int, root bool) flatDept {
 	row.TotalScore = round2(total)
 	row.Ratio = round2(100 * row.TotalScore / row.TotalMaxScore)
 	if family == "handling-satisfaction" {
-		pet, _ := d.ev.Metric("PETITION_PROCESSING_ON_TIME")
-		recv, _ := d.ev.Metric("DOSSIER_RECEIVING_SATISFACTION")
+		pet, _ := d.Eval.Metric("PETITION_PROCESSING_ON_TIME")
+		recv, _ := d.Eval.Metric("DOSSIER_RECEIVING_SATISFACTION")
 		row.TotalPetitions, row.ClassifiedPetitions, row.TotalDossiers = fp(pet.Den), fp(pet.Den), fp(recv.Den)
 	}
 	return row
@@ -150,18 +150,18 @@ func groupOf(ev Evaluation, code string) Group {
 	return Group{Code: code}
 }
 
-func progressTree(root department, depts []department) any {
-	on, _ := root.ev.Metric("ON_TIME")
-	g := groupOf(root.ev, "progress")
-	out := treeAnswer[progressParent, progressChild]{Parent: progressParent{DepartmentID: root.id, DepartmentName: root.name,
-		DepartmentCode: root.code, TotalReceived: on.Den, TotalOnTime: on.Num, TotalCompleted: on.Num, Ratio: on.Ratio,
+func progressTree(root Department, depts []Department) any {
+	on, _ := root.Eval.Metric("ON_TIME")
+	g := groupOf(root.Eval, "progress")
+	out := treeAnswer[progressParent, progressChild]{Parent: progressParent{DepartmentID: root.ID, DepartmentName: root.Name,
+		DepartmentCode: root.Code, TotalReceived: on.Den, TotalOnTime: on.Num, TotalCompleted: on.Num, Ratio: on.Ratio,
 		TotalScore: g.Score, TotalMaxScore: 20}}
 	out.Children = []progressChild{}
 	for _, d := range depts {
-		m, _ := d.ev.Metric("ON_TIME")
-		out.Children = append(out.Children, progressChild{DepartmentID: d.id, DepartmentName: d.name, DepartmentCode: d.code,
-			Level: d.level, TotalReceived: m.Den, TotalOnTime: m.Num, TotalOverdue: m.Den - m.Num, Ratio: m.Ratio,
-			Score: groupOf(d.ev, "progress").Score, MaxScore: 20})
+		m, _ := d.Eval.Metric("ON_TIME")
+		out.Children = append(out.Children, progressChild{DepartmentID: d.ID, DepartmentName: d.Name, DepartmentCode: d.Code,
+			Level: d.Level, TotalReceived: m.Den, TotalOnTime: m.Num, TotalOverdue: m.Den - m.Num, Ratio: m.Ratio,
+			Score: groupOf(d.Eval, "progress").Score, MaxScore: 20})
 	}
 	return out
 }
@@ -200,22 +200,22 @@ type scoreChild struct {
 // onlineTree: the parent carries the province's counts (authorities =
 // procedures offered, full = fully online ones, online dossiers = those of
 // fully online procedures, channels); children carry only the score.
-func onlineTree(root department, depts []department) any {
-	ev := root.ev
+func onlineTree(root Department, depts []Department) any {
+	ev := root.Eval
 	offered, _ := ev.Metric("ONLINE_OFFERED")
 	full, _ := ev.Metric("ONLINE_FULL_PROCESS")
 	online, _ := ev.Metric("CHANNEL_ONLINE")
 	direct, _ := ev.Metric("CHANNEL_DIRECT")
 	postal, _ := ev.Metric("CHANNEL_POSTAL")
 	g := groupOf(ev, "online")
-	out := treeAnswer[onlineParent, scoreChild]{Parent: onlineParent{DepartmentID: root.id, DepartmentName: root.name, DepartmentCode: root.code,
+	out := treeAnswer[onlineParent, scoreChild]{Parent: onlineParent{DepartmentID: root.ID, DepartmentName: root.Name, DepartmentCode: root.Code,
 		TotalScore: g.Score, TotalMaxScore: 12, Ratio: round2(100 * g.Score / 12), AuthorityCount: offered.Den, FullCount: offered.Num,
 		OnlineDossierCount: full.Num, OnlineServiceTotal: full.Den, ChannelOnlineSum: online.Num, ChannelDirectSum: direct.Num,
 		ChannelPostalSum: postal.Num, ChannelTotalSum: online.Den}}
 	out.Children = []scoreChild{}
 	for _, d := range depts {
-		s := groupOf(d.ev, "online").Score
-		out.Children = append(out.Children, scoreChild{DepartmentID: d.id, DepartmentName: d.name, DepartmentCode: d.code, Level: d.level,
+		s := groupOf(d.Eval, "online").Score
+		out.Children = append(out.Children, scoreChild{DepartmentID: d.ID, DepartmentName: d.Name, DepartmentCode: d.Code, Level: d.Level,
 			TotalScore: s, TotalMaxScore: 12, Ratio: round2(100 * s / 12)})
 	}
 	return out
@@ -259,15 +259,15 @@ func paymentCountsOf(ev Evaluation) paymentCounts {
 	return paymentCounts{paid.Num, paid.Den, feePaid.Num, feePaid.Den, feeSync.Num, feeSync.Den}
 }
 
-func paymentTree(root department, depts []department) any {
-	g := groupOf(root.ev, "payment")
-	out := treeAnswer[paymentParent, paymentChild]{Parent: paymentParent{DepartmentID: root.id, DepartmentName: root.name,
-		DepartmentCode: root.code, TotalMaxScore: 10, TotalScore: g.Score, paymentCounts: paymentCountsOf(root.ev), Ratio: round2(10 * g.Score)}}
+func paymentTree(root Department, depts []Department) any {
+	g := groupOf(root.Eval, "payment")
+	out := treeAnswer[paymentParent, paymentChild]{Parent: paymentParent{DepartmentID: root.ID, DepartmentName: root.Name,
+		DepartmentCode: root.Code, TotalMaxScore: 10, TotalScore: g.Score, paymentCounts: paymentCountsOf(root.Eval), Ratio: round2(10 * g.Score)}}
 	out.Children = []paymentChild{}
 	for _, d := range depts {
-		s := groupOf(d.ev, "payment").Score
-		out.Children = append(out.Children, paymentChild{DepartmentID: d.id, DepartmentName: d.name, DepartmentCode: d.code, Level: d.level,
-			TotalMaxScore: 10, Ratio: round2(10 * s), TotalScore: s, paymentCounts: paymentCountsOf(d.ev)})
+		s := groupOf(d.Eval, "payment").Score
+		out.Children = append(out.Children, paymentChild{DepartmentID: d.ID, DepartmentName: d.Name, DepartmentCode: d.Code, Level: d.Level,
+			TotalMaxScore: 10, Ratio: round2(10 * s), TotalScore: s, paymentCounts: paymentCountsOf(d.Eval)})
 	}
 	return out
 }
