@@ -323,8 +323,8 @@ func Default() Config {
 			Dossiers: Duration(36 * time.Hour), Petitions: Duration(36 * time.Hour), Files: Duration(36 * time.Hour),
 			Procedures: Duration(8 * 24 * time.Hour), BCQG: Duration(40 * 24 * time.Hour), Evaluation: Duration(40 * 24 * time.Hour),
 		},
-		Log: Log{Level: "info", Format: "auto"},
-		Sources: Sources{Evaluation: SourceOverride{BaseURL: DefaultEvaluationURL, RateLimit: 1}},
+		Log:        Log{Level: "info", Format: "auto"},
+		Sources:    Sources{Evaluation: SourceOverride{BaseURL: DefaultEvaluationURL, RateLimit: 1}},
 		Evaluation: Evaluation{PageSize: 200, Jitter: Duration(250 * time.Millisecond), MaxThrottled: 3},
 		Indicators: Indicators{
 			ZeroDenominator: "zero", ProvinceMetrics: "inherit", SyncDeadline: Duration(24 * time.Hour),

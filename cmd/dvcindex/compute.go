@@ -125,6 +125,7 @@ func (a *app) logReconciliation(ctx context.Context, store *load.Store, period s
 	if len(gaps) == 0 {
 		log.Info().Float64("tolerance", a.cfg.Indicators.ReconcileTolerance).Msg("recomputed scores agree with the official ones")
 	}
+	a.logOfficialCheck(ctx, store, period, log)
 }
 
 // printScores prints the seven indicators of each unit of the period.
