@@ -85,7 +85,7 @@ func (a *app) syncKeyed(ctx context.Context, store *load.Store, src keyedSource,
 		var n keyedCounts
 		var rj []transform.Reject
 		if national != nil {
-			n, err = a.syncOfficialPeriod(ctx, store, national, units, p, dryRun, runID)
+			n, err = a.syncOfficialPeriod(ctx, store, national, units, p, onlyMissing, dryRun, runID)
 		} else {
 			n, rj, err = a.syncKeyedPeriod(ctx, store, client, units, src, p, onlyMissing, dryRun, runID, log)
 		}

@@ -69,10 +69,17 @@ type familyRead struct {
 	bodies [][]byte
 }
 
-// syncOfficialPeriod reads the six families of p and writes them.
+// syncOfficialPeriod reads the six families of p and writes them; with
+// onlyMissing, a period that has official scores already is skipped.
 func (a *app) syncOfficialPeriod(ctx context.Context, store *load.Store, nc *extract.NationalClient, units *transform.Units,
-	p transform.Period, dryRun bool, runID string) (keyedCounts, error) {
+	p transform.Period, onlyMissing, dryRun bool, runID string) (keyedCounts, error) {
 	var n keyedCounts
+	if onlyMissing {
+		present, err := store.KeyedPresent(ctx, evaluationSource.table, p.Code)
+		if err != nil || len(present) > 0 {
+			return n, err
+		}
+	}
 	op := officialPeriod(p)
 	var reads []familyRead
 	var all []official.Row
