@@ -16,7 +16,7 @@ import (
 // real shapes, generated from the same per-period figures as
 // OfficialScores (the simulator's truth). The root is the province
 // (RootDepartmentID); its departments are the district and the wards valid
-// on the period's last day, plus one provincial Department (Sở Tư pháp)
+// on the period's last day, plus one provincial department (Sở Tư pháp)
 // that has no dvcindex unit and no figures of its own. No credentials.
 
 // RootDepartmentID is the province's departmentId on the simulated portal.
@@ -122,7 +122,7 @@ func nationalPeriodKey(family string, req nationalRequest) (string, error) {
 	return "", badParameter("timeType %q: want month, quarter or year", req.TimeType)
 }
 
-// departmentUUID is a stable UUID-shaped id for a Department code.
+// departmentUUID is a stable UUID-shaped id for a department code.
 func departmentUUID(code string) string {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(code))
@@ -142,7 +142,7 @@ func provinceName(day time.Time) string {
 var unitTypeName = map[string]string{"phuong": "phường", "xa": "xã", "thi_xa": "thị xã", "thi_tran": "thị trấn"}
 
 // NationalDepartments are the root and its departments for period, in the
-// API's order (by departmentCode as a string). The last Department of
+// API's order (by departmentCode as a string). The last department of
 // the list that has no unit code is the provincial Sở Tư pháp.
 func (s *Simulator) NationalDepartments(periodKey string) (root Department, depts []Department, err error) {
 	p, err := parsePeriod(periodKey)
@@ -177,11 +177,13 @@ func (s *Simulator) NationalDepartments(periodKey string) (root Department, dept
 	return root, depts, nil
 }
 
-// provinceScoped are the metrics every Department inherits from the
-// province (the catalogue metrics).
-var provinceScoped = map[string]bool{"PUBLISH_ON_TIME": true, "PUBLIC_UPDATE_ON_TIME": true, "PUBLIC_CONTENT_FULL": true}
+// provinceScoped are the metrics a department without figures of its own
+// takes from the province: the catalogue metrics, and the certified copy,
+// which the portal publishes the same on every unit.
+var provinceScoped = map[string]bool{"PUBLISH_ON_TIME": true, "PUBLIC_UPDATE_ON_TIME": true, "PUBLIC_CONTENT_FULL": true,
+	"ELECTRONIC_CERTIFIED_COPY": true}
 
-// emptyEvaluation is a Department without dossiers or petitions: the
+// emptyEvaluation is a department without dossiers or petitions: the
 // province's catalogue metrics, every other count zero, scores as the
 // simulator's rules give for zero counts (the null rules apply on output).
 func emptyEvaluation(prov Evaluation) Evaluation {
