@@ -45,6 +45,7 @@ type Config struct {
 	Freshness  Freshness  `yaml:"freshness"`
 	Log        Log        `yaml:"log"`
 	Indicators Indicators `yaml:"indicators"`
+	Evaluation Evaluation `yaml:"evaluation"`
 
 	// origins records where each key's value came from ("default",
 	// "file dvcindex.yaml", "env DVC_…"), for doctor and `config` output.
@@ -86,6 +87,10 @@ type Portal struct {
 	// the network in clear.
 	AllowHTTP bool `yaml:"allow_http"`
 }
+
+// DefaultEvaluationURL is sources.evaluation.base_url by default: the
+// national portal, whose reporting API the evaluation source reads.
+const DefaultEvaluationURL = "https://dichvucong.gov.vn"
 
 // SourceNames are the portal sources that have a section under sources:.
 var SourceNames = []string{"dossiers", "petitions", "procedures", "evaluation", "bcqg"}
@@ -267,6 +272,19 @@ type Indicators struct {
 	BandAverage          float64  `yaml:"band_average"`
 }
 
+// Evaluation configures the national reporting API that the evaluation
+// source reads (docs/spec/national-766-api.md); its host, rate limit and
+// retries are sources.evaluation.*. It takes no credentials: the portal's
+// are never sent to it.
+type Evaluation struct {
+	// RootDepartmentID is the province's departmentId (UBND tỉnh) on the
+	// national portal; "" = the evaluation source is not configured.
+	RootDepartmentID string   `yaml:"root_department_id"`
+	PageSize         int      `yaml:"page_size"`     // rows per page of the paginated families
+	Jitter           Duration `yaml:"jitter"`        // random extra wait, up to this, before each request
+	MaxThrottled     int      `yaml:"max_throttled"` // consecutive 403/429 answers after which a run stops
+}
+
 // Log controls logging.
 type Log struct {
 	Level  string `yaml:"level"`  // trace|debug|info|warn|error
@@ -305,7 +323,9 @@ func Default() Config {
 			Dossiers: Duration(36 * time.Hour), Petitions: Duration(36 * time.Hour), Files: Duration(36 * time.Hour),
 			Procedures: Duration(8 * 24 * time.Hour), BCQG: Duration(40 * 24 * time.Hour), Evaluation: Duration(40 * 24 * time.Hour),
 		},
-		Log: Log{Level: "info", Format: "auto"},
+		Log:        Log{Level: "info", Format: "auto"},
+		Sources:    Sources{Evaluation: SourceOverride{BaseURL: DefaultEvaluationURL, RateLimit: 1}},
+		Evaluation: Evaluation{PageSize: 200, Jitter: Duration(250 * time.Millisecond), MaxThrottled: 3},
 		Indicators: Indicators{
 			ZeroDenominator: "zero", ProvinceMetrics: "inherit", SyncDeadline: Duration(24 * time.Hour),
 			ProgressPopulation: "received", OnlineFormula: "sheet", ProxyMinOwners: 5, StaffAccounts: []string{},
@@ -630,6 +650,7 @@ func (c Config) Validate() error {
 			bad(key+".max_retries", "%d is out of range 1..100 (0 = portal.max_retries)", o.MaxRetries)
 		}
 	}
+	errs = append(errs, c.validateEvaluation()...)
 	if time.Time(c.Sync.Since).IsZero() {
 		bad("sync.since", "must be a date (yyyy-mm-dd)")
 	}

@@ -46,6 +46,10 @@ done
 export DVC_PORTAL_BASE_URL="http://$PORTAL_ADDR" DVC_PORTAL_USERNAME=demo DVC_PORTAL_PASSWORD=demo
 # The simulator runs on this machine: no need to be polite to it.
 export DVC_PORTAL_RATE_LIMIT=0
+# The evaluation source reads the national reporting API; portalsim serves
+# it too, for its province (simulator.RootDepartmentID).
+export DVC_SOURCES_EVALUATION_BASE_URL="http://$PORTAL_ADDR" DVC_SOURCES_EVALUATION_RATE_LIMIT=0 DVC_EVALUATION_JITTER=0s
+export DVC_EVALUATION_ROOT_DEPARTMENT_ID=0190a000-0000-7000-8000-000000000052
 # A fresh random personal-data key for this throwaway database.
 export DVC_PII_KEY=${DVC_PII_KEY:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 export DVC_LOG_FORMAT=${DVC_LOG_FORMAT:-console}
@@ -77,7 +81,12 @@ echo "== runs (v_runs)"
 chq "SELECT run_id, source, status, fetched, loaded, rejected, finished_at - started_at AS seconds FROM v_runs ORDER BY started_at"
 echo "== dvcindex compute --period 2024-Q2 (the seven indicators per unit; gaps to the official scores are logged)"
 bin/dvcindex compute --period 2024-Q2 2>.demo/compute.log
-grep -E "agree with the official|beyond reconcile" .demo/compute.log | head -5 || true
+grep -E "agree with the official|beyond reconcile|official formula check" .demo/compute.log | head -5 || true
+echo "== the national portal's published rows (v_official_metrics) and the formula check (v_official_formula_check)"
+chq "SELECT family, count() AS rows, countIf(unit_code IS NULL) AS unmapped, countIf(score IS NULL) AS null_scores
+     FROM v_official_metrics WHERE period = '2024-Q2' GROUP BY family ORDER BY family"
+chq "SELECT family, status, count() AS rows, max(abs(ifNull(difference, 0))) AS worst
+     FROM v_official_formula_check WHERE period = '2024-Q2' GROUP BY family, status ORDER BY family, status"
 echo "== dvcindex explain --unit 21640 --period 2024-Q2 --indicator transparency: why is Bồng Sơn's transparency low?"
 bin/dvcindex explain --unit 21640 --period 2024-Q2 --indicator transparency --top 5
 echo "== official vs recomputed (v_score_reconciliation), largest gaps"

@@ -2,7 +2,6 @@ package transform
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 )
 
@@ -55,58 +54,27 @@ type OfficialScore struct {
 	Ratio                               *float64 // 0–1 (the portal publishes percent)
 }
 
-var officialGroups = map[string]bool{"transparency": true, "progress": true, "online": true, "payment": true, "digitization": true, "satisfaction": true}
+// OfficialIndicator is the dvcindex indicator group of a reporting family
+// of the national API (transform/official); "" for an unknown family.
+func OfficialIndicator(family string) string {
+	return map[string]string{
+		"transparency": "transparency", "dvc-progress-tree": "progress", "provide-online-tree": "online",
+		"formality-online-payment-tree": "payment", "dossier-digitized": "digitization", "handling-satisfaction": "satisfaction",
+	}[family]
+}
 
-// ParseEvaluation reads a /api/v1/evaluation response (portal-api.md §4)
-// into one row per group and metric.
-func ParseEvaluation(raw []byte, unit, period string) ([]OfficialScore, error) {
-	key := unit + "/" + period
-	var r struct {
-		Period string `json:"period"`
-		Groups []struct {
-			Code    string   `json:"code"`
-			Score   *float64 `json:"score"`
-			Max     *float64 `json:"max"`
-			Metrics []struct {
-				Code  string   `json:"code"`
-				Score *float64 `json:"score"`
-				Max   *float64 `json:"max"`
-				Ratio *float64 `json:"ratio"`
-			} `json:"metrics"`
-		} `json:"groups"`
+// OfficialMetric is the dvcindex metric code of one published row: the
+// portal's code for the flat families (they are the same), ON_TIME for the
+// progress component, "" for a group. ok is false for a component dvcindex
+// has no metric for (the online and payment parts).
+func OfficialMetric(family, kind, metric string) (string, bool) {
+	switch {
+	case kind == "group":
+		return "", true
+	case kind == "metric":
+		return metric, true
+	case family == "dvc-progress-tree" && metric == "2.1":
+		return "ON_TIME", true
 	}
-	bad := func(field, value, reason string) error {
-		return &RecordError{Kind: "evaluation", Key: key, Field: field, Value: clipValue(value), Reason: reason, Err: ErrMalformed}
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, bad("(record)", "", "not the evaluation JSON: "+err.Error())
-	}
-	if r.Period != "" && r.Period != period {
-		return nil, bad("period", r.Period, "the answer is for another period")
-	}
-	var out []OfficialScore
-	for gi, g := range r.Groups {
-		if !officialGroups[g.Code] {
-			return nil, bad(fmt.Sprintf("groups[%d].code", gi), g.Code, "expected one of transparency, progress, online, payment, digitization, satisfaction")
-		}
-		if g.Score == nil || g.Max == nil {
-			return nil, bad(fmt.Sprintf("groups[%d]", gi), g.Code, "score and max are required")
-		}
-		out = append(out, OfficialScore{Period: period, UnitCode: unit, Indicator: g.Code, Score: *g.Score, Max: *g.Max})
-		for mi, m := range g.Metrics {
-			if m.Code == "" || m.Score == nil {
-				return nil, bad(fmt.Sprintf("groups[%d].metrics[%d]", gi, mi), m.Code, "code and score are required")
-			}
-			os := OfficialScore{Period: period, UnitCode: unit, Indicator: g.Code, Metric: m.Code, Score: *m.Score}
-			if m.Max != nil {
-				os.Max = *m.Max
-			}
-			if m.Ratio != nil {
-				v := *m.Ratio / 100
-				os.Ratio = &v
-			}
-			out = append(out, os)
-		}
-	}
-	return out, nil
+	return "", false
 }

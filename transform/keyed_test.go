@@ -17,18 +17,26 @@ func TestParseBCQG(t *testing.T) {
 	}
 }
 
-func TestParseEvaluation(t *testing.T) {
-	raw := `{"error_code":"0","unit":"21637","period":"2024-Q2","groups":[
-	  {"code":"transparency","score":10.5,"max":18,"metrics":[{"code":"DOSSIER_SYNC","score":1.5,"max":6,"ratio":25.0}]},
-	  {"code":"progress","score":20,"max":20,"metrics":[]}]}`
-	got, err := ParseEvaluation([]byte(raw), "21637", "2024-Q2")
-	if err != nil || len(got) != 3 {
-		t.Fatalf("%+v %v", got, err)
+func TestOfficialMapping(t *testing.T) {
+	tests := []struct {
+		family, kind, metric string
+		indicator, want      string
+		ok                   bool
+	}{
+		{"transparency", "metric", "DOSSIER_SYNC", "transparency", "DOSSIER_SYNC", true},
+		{"dvc-progress-tree", "component", "2.1", "progress", "ON_TIME", true},
+		{"provide-online-tree", "component", "3.1", "online", "", false},
+		{"formality-online-payment-tree", "group", "", "payment", "", true},
+		{"handling-satisfaction", "metric", "PETITION_PROCESSING_ON_TIME", "satisfaction", "PETITION_PROCESSING_ON_TIME", true},
+		{"dossier-digitized", "metric", "ELECTRONIC_CERTIFIED_COPY", "digitization", "ELECTRONIC_CERTIFIED_COPY", true},
 	}
-	if got[1].Metric != "DOSSIER_SYNC" || got[1].Score != 1.5 || got[1].Ratio == nil || *got[1].Ratio != 0.25 || got[0].Metric != "" || got[0].Score != 10.5 {
-		t.Fatalf("%+v", got)
+	for _, tt := range tests {
+		got, ok := OfficialMetric(tt.family, tt.kind, tt.metric)
+		if got != tt.want || ok != tt.ok || OfficialIndicator(tt.family) != tt.indicator {
+			t.Errorf("%s %s %s: %q %v %q", tt.family, tt.kind, tt.metric, got, ok, OfficialIndicator(tt.family))
+		}
 	}
-	if _, err := ParseEvaluation([]byte(`{"groups":[{"code":"speed","score":1,"max":2}]}`), "1", "2024"); !errors.Is(err, ErrMalformed) {
-		t.Fatal(err)
+	if OfficialIndicator("speed") != "" {
+		t.Error("unknown family mapped")
 	}
 }

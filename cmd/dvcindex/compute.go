@@ -97,6 +97,9 @@ func (a *app) fetchMissingKeyed(ctx context.Context, store *load.Store, p transf
 		{bcqgSource, []transform.Period{p, p.PreviousYear()}},
 		{evaluationSource, []transform.Period{p}},
 	} {
+		if f.src.name == evaluationSource.name && a.cfg.Evaluation.RootDepartmentID == "" {
+			continue // not configured for a province
+		}
 		unlock, err := a.locks.lock(ctx, f.src.name)
 		if err == nil {
 			err = a.syncKeyed(ctx, store, f.src, f.periods, true, false, "compute "+p.Code)
@@ -125,6 +128,7 @@ func (a *app) logReconciliation(ctx context.Context, store *load.Store, period s
 	if len(gaps) == 0 {
 		log.Info().Float64("tolerance", a.cfg.Indicators.ReconcileTolerance).Msg("recomputed scores agree with the official ones")
 	}
+	a.logOfficialCheck(ctx, store, period, log)
 }
 
 // printScores prints the seven indicators of each unit of the period.

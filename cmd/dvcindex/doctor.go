@@ -65,6 +65,7 @@ func (a *app) doctor(ctx context.Context, selfTest bool) error {
 		a.doctorPIIKey(d)
 		a.doctorClickHouse(ctx, d)
 		a.doctorPortal(ctx, d)
+		a.doctorOfficial(ctx, d)
 	}
 
 	fmt.Fprintln(d.w)
@@ -327,6 +328,9 @@ func (a *app) doctorPortal(ctx context.Context, d *doctorReport) {
 	month := transform.PeriodOf(transform.Month, now).Previous()
 	scope, _ := units.Scopes(month.LastDay())
 	for i, src := range a.scheduledSources() {
+		if src == evaluationSource.name {
+			continue // another host: doctorOfficial
+		}
 		if src == "files" {
 			// A folder, not the portal.
 			if st, err := os.Stat(a.cfg.Files.Inbox); err != nil || !st.IsDir() {

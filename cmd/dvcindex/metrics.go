@@ -47,6 +47,7 @@ func sourceOfPath(path string) string {
 		{"/api/v1/procedures", "procedures"},
 		{"/api/v1/bcqg", "bcqg"},
 		{"/api/v1/evaluation", "evaluation"},
+		{"/api/v1/reporting/evaluation", "evaluation"},
 		{"/api/v1/files", "files"},
 		{"/api/v1/auth", "auth"},
 	} {

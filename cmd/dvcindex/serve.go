@@ -179,6 +179,9 @@ func (a *app) scheduledSources() []string {
 		if src == "files" && a.cfg.Files.Inbox == "" {
 			continue
 		}
+		if src == "evaluation" && a.cfg.Evaluation.RootDepartmentID == "" {
+			continue // not configured for a province (sync_official.go)
+		}
 		out = append(out, src)
 	}
 	return out

@@ -125,6 +125,7 @@ func TestSourceOfPath(t *testing.T) {
 		{"/api/v1/procedures", "procedures"},
 		{"/api/v1/bcqg/received", "bcqg"},
 		{"/api/v1/evaluation", "evaluation"},
+		{"/api/v1/reporting/evaluation/transparency", "evaluation"},
 		{"/api/v1/auth/token", "auth"},
 		{"/elsewhere", "other"},
 	}

@@ -14,7 +14,9 @@ import (
 	"github.com/dvcindex/dvcindex/transform"
 )
 
-// keyedSource is a source read per unit and period (portal-api.md §4, §5).
+// keyedSource is a source read per period: bcqg per unit (portal-api.md
+// §5), evaluation per family from the national reporting API
+// (sync_official.go).
 type keyedSource struct {
 	name  string // "bcqg" or "evaluation"
 	path  string
@@ -23,7 +25,7 @@ type keyedSource struct {
 
 var (
 	bcqgSource       = keyedSource{name: "bcqg", path: "/api/v1/bcqg/received", table: "bcqg_counts"}
-	evaluationSource = keyedSource{name: "evaluation", path: "/api/v1/evaluation", table: "official_scores"}
+	evaluationSource = keyedSource{name: "evaluation", path: "/api/v1/reporting/evaluation/", table: "official_scores"}
 )
 
 // keyedPeriods are the periods a sync of a keyed source reads: every period
@@ -51,6 +53,11 @@ func (a *app) keyedPeriods(ctx context.Context, store *load.Store, src keyedSour
 // fails leaves what it had written: keyed rows are replaced on re-read.
 func (a *app) syncKeyed(ctx context.Context, store *load.Store, src keyedSource, periods []transform.Period,
 	onlyMissing, dryRun bool, command string) error {
+	if src.name == evaluationSource.name {
+		if err := a.checkEvaluationConfigured(); err != nil {
+			return err
+		}
+	}
 	runID := newRunID(a.now())
 	log := a.log.With().Str("run_id", runID).Str("source", src.name).Logger()
 	units, err := transform.DefaultUnits()
@@ -64,12 +71,24 @@ func (a *app) syncKeyed(ctx context.Context, store *load.Store, src keyedSource,
 			return err
 		}
 	}
-	client := a.sourceClient(src.name, log)
+	var client *extract.Client
+	var national *extract.NationalClient
+	if src.name == evaluationSource.name {
+		national = a.nationalClient(log)
+	} else {
+		client = a.sourceClient(src.name, log)
+	}
 	var rejects []transform.Reject
 	var fetched, loaded uint64
 	var syncErr error
 	for _, p := range periods {
-		n, rj, err := a.syncKeyedPeriod(ctx, store, client, units, src, p, onlyMissing, dryRun, runID, log)
+		var n keyedCounts
+		var rj []transform.Reject
+		if national != nil {
+			n, err = a.syncOfficialPeriod(ctx, store, national, units, p, onlyMissing, dryRun, runID)
+		} else {
+			n, rj, err = a.syncKeyedPeriod(ctx, store, client, units, src, p, onlyMissing, dryRun, runID, log)
+		}
 		fetched += n.fetched
 		loaded += n.loaded
 		rejects = append(rejects, rj...)
@@ -124,7 +143,6 @@ func (a *app) syncKeyedPeriod(ctx context.Context, store *load.Store, client *ex
 	}
 	scrub := a.scrubber()
 	var counts []transform.BCQGCount
-	var scores []transform.OfficialScore
 	var rejects []transform.Reject
 	for _, u := range scope {
 		if present[u.Code] {
@@ -136,18 +154,9 @@ func (a *app) syncKeyedPeriod(ctx context.Context, store *load.Store, client *ex
 			return n, rejects, fmt.Errorf("unit %s: %w", u.Code, err)
 		}
 		n.fetched++
-		var perr error
-		switch src.name {
-		case "bcqg":
-			var c transform.BCQGCount
-			if c, perr = transform.ParseBCQG(raw, u.Code, p.Code); perr == nil {
-				counts = append(counts, c)
-			}
-		default:
-			var os []transform.OfficialScore
-			if os, perr = transform.ParseEvaluation(raw, u.Code, p.Code); perr == nil {
-				scores = append(scores, os...)
-			}
+		c, perr := transform.ParseBCQG(raw, u.Code, p.Code)
+		if perr == nil {
+			counts = append(counts, c)
 		}
 		if perr != nil {
 			log.Warn().Err(perr).Str("unit", u.Code).Str("period", p.Code).Msg("record rejected")
@@ -160,14 +169,10 @@ func (a *app) syncKeyedPeriod(ctx context.Context, store *load.Store, client *ex
 	if dryRun {
 		return n, rejects, nil
 	}
-	var err error
-	switch {
-	case len(counts) > 0:
-		err = store.WriteBCQG(ctx, runID, counts)
-	case len(scores) > 0:
-		err = store.WriteOfficialScores(ctx, runID, scores)
+	if len(counts) == 0 {
+		return n, rejects, nil
 	}
-	return n, rejects, err
+	return n, rejects, store.WriteBCQG(ctx, runID, counts)
 }
 
 func fieldOf(err error) string {

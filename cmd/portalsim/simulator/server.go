@@ -35,6 +35,8 @@ func (s *Simulator) routes() http.Handler {
 	mux.Handle("/api/v1/procedures", allow(http.MethodGet, s.requireAuth(s.withFaults(http.HandlerFunc(s.handleProcedures)))))
 	mux.Handle("/api/v1/petitions", allow(http.MethodGet, s.requireAuth(s.withFaults(http.HandlerFunc(s.handlePetitions)))))
 	mux.Handle("/api/v1/evaluation", allow(http.MethodGet, s.requireAuth(s.withFaults(http.HandlerFunc(s.handleEvaluation)))))
+	// The national reporting API (national766.go): POST, no credentials.
+	mux.Handle("/api/v1/reporting/evaluation/", allow(http.MethodPost, http.HandlerFunc(s.handleNational)))
 	mux.Handle("/api/v1/bcqg/received", allow(http.MethodGet, s.requireAuth(s.withFaults(http.HandlerFunc(s.handleBCQG)))))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: "+r.URL.Path)
