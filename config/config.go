@@ -419,7 +419,7 @@ func (c *Config) applyEnv(environ []string) error {
 		}
 		f, known := byEnv[name]
 		if !known {
-			if envNotConfig[name] {
+			if notConfigEnv(name) {
 				continue
 			}
 			errs = append(errs, &Error{Key: name, Origin: "env", Msg: "no configuration key has this name; see the README's configuration reference"})
@@ -434,11 +434,13 @@ func (c *Config) applyEnv(environ []string) error {
 	return errors.Join(errs...)
 }
 
-// envNotConfig lists DVC_* variables that belong to the tools around the
-// pipeline rather than to its configuration.
-var envNotConfig = map[string]bool{
-	"DVC_CONFIG":          true, // the config file path itself
-	"DVC_TEST_CLICKHOUSE": true, // integration tests' server
+// notConfigEnv reports whether a DVC_* variable belongs to the tools around
+// the pipeline rather than to its configuration: DVC_CONFIG (the file
+// itself) and the test harness's DVC_TEST_* (DVC_TEST_CLICKHOUSE,
+// DVC_TEST_CHROMIUM, DVC_TEST_KEEP_DB, …), which `make test` exports to every
+// command it runs.
+func notConfigEnv(name string) bool {
+	return name == "DVC_CONFIG" || strings.HasPrefix(name, "DVC_TEST_")
 }
 
 // EnvName is the environment variable overriding a dotted key.

@@ -142,3 +142,16 @@ func TestEnvNames(t *testing.T) {
 		t.Fatal("env names differ from interfaces.md")
 	}
 }
+
+// TestHarnessVariablesAreNotConfiguration: `make test` exports DVC_TEST_*
+// to every command it runs (doctor --selftest included); they are not keys,
+// and a misspelt key still is an error.
+func TestHarnessVariablesAreNotConfiguration(t *testing.T) {
+	env := []string{"DVC_CONFIG=", "DVC_TEST_CLICKHOUSE=127.0.0.1:19000", "DVC_TEST_CHROMIUM=/usr/bin/chromium", "DVC_TEST_KEEP_DB=1"}
+	if _, err := Load("", env); err != nil {
+		t.Fatalf("harness variables rejected: %v", err)
+	}
+	if _, err := Load("", append(env, "DVC_TESTS=1")); err == nil || !strings.Contains(err.Error(), "DVC_TESTS") {
+		t.Fatalf("DVC_TESTS (not a harness prefix, not a key) accepted: %v", err)
+	}
+}
