@@ -60,10 +60,6 @@ var Groups = []struct {
 	{"satisfaction", 18, "Mức độ hài lòng"},
 }
 
-// GroupCap returns the cap of a group's score and whether it has one. Under
-// dvcqg-2026 no group has one: payment's components are 6 + 2 + 2.
-func GroupCap(string) (float64, bool) { return 0, false }
-
 // Metric is one metric definition.
 type Metric struct {
 	Code      string
