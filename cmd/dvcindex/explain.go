@@ -97,12 +97,12 @@ actionable by the ward. Owners appear only as pseudonyms. Run 'dvcindex compute
 
 // explainReport is the JSON form of explain (and the table's source).
 type explainReport struct {
-	Unit     string          `json:"unit"`
-	UnitName string          `json:"unit_name"`
-	Level    string          `json:"level"`
-	Period   string          `json:"period"`
-	Score    float64         `json:"score"`
-	Max      float64         `json:"max"`
+	Unit     string  `json:"unit"`
+	UnitName string  `json:"unit_name"`
+	Level    string  `json:"level"`
+	Period   string  `json:"period"`
+	Score    float64 `json:"score"`
+	Max      float64 `json:"max"`
 	// ProvinceLost is what the unit loses on province-level metrics, which
 	// only the province can act on; explain says it first.
 	ProvinceLost float64         `json:"province_level_lost"`
@@ -111,19 +111,19 @@ type explainReport struct {
 }
 
 type explainMetric struct {
-	Rank        int                  `json:"rank"`
-	Indicator   string               `json:"indicator"`
-	Metric      string               `json:"metric"`
-	Score       float64              `json:"score"`
-	Max         float64              `json:"max"`
-	PointsLost  float64              `json:"points_lost"`
-	Ratio       float64              `json:"ratio"`
-	Numerator   float64              `json:"numerator"`
-	Denominator float64              `json:"denominator"`
-	NoData      bool                 `json:"no_data"`
-	Scope       string               `json:"scope"`
-	Actionable  bool                 `json:"actionable"`
-	Note        string               `json:"note,omitempty"`
+	Rank        int     `json:"rank"`
+	Indicator   string  `json:"indicator"`
+	Metric      string  `json:"metric"`
+	Score       float64 `json:"score"`
+	Max         float64 `json:"max"`
+	PointsLost  float64 `json:"points_lost"`
+	Ratio       float64 `json:"ratio"`
+	Numerator   float64 `json:"numerator"`
+	Denominator float64 `json:"denominator"`
+	NoData      bool    `json:"no_data"`
+	Scope       string  `json:"scope"`
+	Actionable  bool    `json:"actionable"`
+	Note        string  `json:"note,omitempty"`
 	// Null: the portal publishes no score here (zero denominator); the
 	// group counts 0 and keeps the maximum.
 	Null bool `json:"null_score,omitempty"`
@@ -132,9 +132,9 @@ type explainMetric struct {
 	Gap      string           `json:"cannot_match_because,omitempty"`
 	Findings []explainFinding `json:"findings,omitempty"`
 	// Risks are findings that cost no points under the rules in force.
-	Risks []explainFinding `json:"risks,omitempty"`
-	Procedures  []load.ProcedureCost `json:"procedures,omitempty"`
-	Dossiers    []explainDossier     `json:"dossiers,omitempty"`
+	Risks      []explainFinding     `json:"risks,omitempty"`
+	Procedures []load.ProcedureCost `json:"procedures,omitempty"`
+	Dossiers   []explainDossier     `json:"dossiers,omitempty"`
 }
 
 type explainFinding struct {

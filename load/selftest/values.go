@@ -22,15 +22,15 @@ type Values struct {
 // MetricRow is one row of v_indicator_metrics, or of v_indicator_scores
 // with Metric "" (a group or the total).
 type MetricRow struct {
-	Unit        string  `json:"unit"`
-	Indicator   string  `json:"indicator"`
-	Metric      string  `json:"metric"`
-	Numerator   float64 `json:"numerator"`
-	Denominator float64 `json:"denominator"`
+	Unit        string   `json:"unit"`
+	Indicator   string   `json:"indicator"`
+	Metric      string   `json:"metric"`
+	Numerator   float64  `json:"numerator"`
+	Denominator float64  `json:"denominator"`
 	Ratio       *float64 `json:"ratio"` // null where the portal publishes null
 	Score       *float64 `json:"score"`
-	MaxScore    float64 `json:"max_score"`
-	NoData      uint8   `json:"no_data"`
+	MaxScore    float64  `json:"max_score"`
+	NoData      uint8    `json:"no_data"`
 }
 
 // FindingRow counts the findings of one kind for a unit and metric, with

@@ -73,10 +73,10 @@ type Metric struct {
 	Scope       string // "unit" or "province"
 	Score       string // SQL expression of ratio, with max substituted
 	OnEmpty     string // "null", "max" or "zero"
-	Spec      string
-	Gap       string // why the score may not match the portal's ("" when it can)
-	File      string
-	SQL       string // the SELECT (unit_code, numerator, denominator)
+	Spec        string
+	Gap         string // why the score may not match the portal's ("" when it can)
+	File        string
+	SQL         string // the SELECT (unit_code, numerator, denominator)
 }
 
 // Script is an SQL statement run as is (the period builder, findings).
