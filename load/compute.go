@@ -64,6 +64,10 @@ type ComputeResult struct {
 }
 
 const (
+	// roundScoreSQL rounds raw_score to 2 decimals, half up (see
+	// metricWrapperSQL).
+	roundScoreSQL = `floor(greatest(0., raw_score) * 100 + 0.5 + 1e-9) / 100`
+
 	insertComputeUnitsSQL = `INSERT INTO {db}.compute_units (compute_id, period, unit_code, unit_name, level, parent_code, province_code)`
 	insertUnitMapSQL      = `INSERT INTO {db}.unit_map (compute_id, src_code, unit_code, level, own)`
 	insertCalendarSQL     = `INSERT INTO {db}.work_calendar (day, is_working, work_index, holiday, version)`
@@ -88,7 +92,7 @@ FROM
 (
     SELECT unit_code, numerator, denominator, no_data, max_score,
            nullIf(if(has_data, plain_ratio, if(@empty_null = 1, -1., 0.)), -1.) AS stored_ratio,
-           nullIf(if(has_data, floor(greatest(0., raw_score) * 100 + 0.5 + 1e-9) / 100,
+           nullIf(if(has_data, ` + roundScoreSQL + `,
                      if(@empty_null = 1, -1., toFloat64(@empty_score))), -1.) AS stored_score
     FROM
     (
