@@ -47,11 +47,15 @@ func newExplainCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "explain --unit CODE --period P [--indicator NAME] [--format table|json]",
 		Short: "Rank a unit's metrics by points lost, with the procedures and dossiers behind them",
-		Long: `Shows where a unit lost points in period P: its metrics ranked by points lost,
-and under each the findings, the procedures and the dossiers that cost the most,
-with the evidence in plain words. Province-level metrics are labelled as not
-actionable by the ward. Owners appear only as pseudonyms. Run 'dvcindex compute
---period P' first.`,
+		Long: `Shows where a unit lost points in period P under the national portal's rules
+(dvcqg-2026, docs/indicators.md). First, what the unit loses on province-level
+metrics ("cấp tỉnh — xã không khắc phục được"); then its own metrics ranked by
+points lost, and under each the findings, the procedures and the dossiers that
+cost the most, with the evidence in plain words. Findings that cost no points
+under the rules in force (late syncs, unless indicators.sync_scoring is
+deadline) are listed apart as risks. A metric whose score can differ from the
+portal's because the export lacks an input says why. Owners appear only as
+pseudonyms. Run 'dvcindex compute --period P' first.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, err := transform.ParsePeriod(period); err != nil {
