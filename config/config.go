@@ -256,11 +256,11 @@ func ParseSchedule(spec string) (cron.Schedule, error) {
 // Indicators are the rules of indicators-766.md that are ours to choose
 // (docs/indicators.md).
 type Indicators struct {
-	ZeroDenominator      string   `yaml:"zero_denominator"`       // zero | award_max | exclude
+	ZeroDenominator      string   `yaml:"zero_denominator"`       // official (NULL where the portal publishes null) | zero | award_max | exclude
 	ProvinceMetrics      string   `yaml:"province_metrics"`       // inherit | award_max | exclude
 	SyncDeadline         Duration `yaml:"sync_deadline"`          // a step must reach the national portal within it
 	ProgressPopulation   string   `yaml:"progress_population"`    // received (handled: not implemented)
-	OnlineFormula        string   `yaml:"online_formula"`         // sheet | fit: the online group from the sheet or from the fit of published scores
+	SyncScoring          string   `yaml:"sync_scoring"`           // official (synced dossiers) | deadline (every step within sync_deadline)
 	ProxyMinOwners       int      `yaml:"proxy_min_owners"`       // proxy_submission threshold
 	StaffAccounts        []string `yaml:"staff_accounts"`         // accounts always counted as proxies
 	PetitionDeadlineDays int      `yaml:"petition_deadline_days"` // HanXuLy default, working days
@@ -327,8 +327,8 @@ func Default() Config {
 		Sources:    Sources{Evaluation: SourceOverride{BaseURL: DefaultEvaluationURL, RateLimit: 1}},
 		Evaluation: Evaluation{PageSize: 200, Jitter: Duration(250 * time.Millisecond), MaxThrottled: 3},
 		Indicators: Indicators{
-			ZeroDenominator: "zero", ProvinceMetrics: "inherit", SyncDeadline: Duration(24 * time.Hour),
-			ProgressPopulation: "received", OnlineFormula: "sheet", ProxyMinOwners: 5, StaffAccounts: []string{},
+			ZeroDenominator: "official", ProvinceMetrics: "inherit", SyncDeadline: Duration(24 * time.Hour),
+			ProgressPopulation: "received", SyncScoring: "official", ProxyMinOwners: 5, StaffAccounts: []string{},
 			PetitionDeadlineDays: 15, ReconcileTolerance: 0.5,
 			BandExcellent: 90, BandGood: 80, BandFair: 65, BandAverage: 50,
 		},
@@ -701,10 +701,10 @@ func (c Config) Validate() error {
 		bad(key, "%q is not one of %s", v, strings.Join(allowed, ", "))
 	}
 	ind := c.Indicators
-	oneOf("indicators.zero_denominator", ind.ZeroDenominator, "zero", "award_max", "exclude")
+	oneOf("indicators.zero_denominator", ind.ZeroDenominator, "official", "zero", "award_max", "exclude")
 	oneOf("indicators.province_metrics", ind.ProvinceMetrics, "inherit", "award_max", "exclude")
 	oneOf("indicators.progress_population", ind.ProgressPopulation, "received")
-	oneOf("indicators.online_formula", ind.OnlineFormula, "sheet", "fit")
+	oneOf("indicators.sync_scoring", ind.SyncScoring, "official", "deadline")
 	if ind.SyncDeadline <= 0 {
 		bad("indicators.sync_deadline", "must be positive")
 	}

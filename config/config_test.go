@@ -155,3 +155,37 @@ func TestHarnessVariablesAreNotConfiguration(t *testing.T) {
 		t.Fatalf("DVC_TESTS (not a harness prefix, not a key) accepted: %v", err)
 	}
 }
+
+// TestIndicatorRules: the defaults score as the national portal does
+// (dvcqg-2026); the earlier readings are settings; anything else names
+// its key.
+func TestIndicatorRules(t *testing.T) {
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Indicators.ZeroDenominator != "official" || cfg.Indicators.SyncScoring != "official" {
+		t.Fatalf("defaults zero_denominator %q, sync_scoring %q; want official, official", cfg.Indicators.ZeroDenominator, cfg.Indicators.SyncScoring)
+	}
+	tests := []struct {
+		env     string
+		wantErr string // "" when valid
+	}{
+		{"DVC_INDICATORS_SYNC_SCORING=deadline", ""},
+		{"DVC_INDICATORS_ZERO_DENOMINATOR=zero", ""},
+		{"DVC_INDICATORS_SYNC_SCORING=late", "indicators.sync_scoring"},
+		{"DVC_INDICATORS_ZERO_DENOMINATOR=null", "indicators.zero_denominator"},
+		{"DVC_INDICATORS_ONLINE_FORMULA=fit", "DVC_INDICATORS_ONLINE_FORMULA"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			_, err := Load("", []string{tt.env})
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("%s: %v", tt.env, err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("%s: error %v, want one naming %s", tt.env, err, tt.wantErr)
+			}
+		})
+	}
+}

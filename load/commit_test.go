@@ -22,7 +22,7 @@ import (
 func published(t *testing.T, s *load.Store, period string) string {
 	t.Helper()
 	queries := []string{
-		`SELECT concat(unit_code, ' ', indicator, ' ', metric, ' ', toString(numerator), '/', toString(denominator), ' ', toString(score))
+		`SELECT concat(unit_code, ' ', indicator, ' ', metric, ' ', toString(numerator), '/', toString(denominator), ' ', toString(ifNull(score, -1)))
 		 FROM {db}.v_indicator_metrics WHERE period = @p`,
 		`SELECT concat(unit_code, ' ', indicator, ' ', toString(score), '/', toString(max_score)) FROM {db}.v_indicator_scores WHERE period = @p`,
 		`SELECT concat(unit_code, ' ', dossier_id, ' ', metric, ' ', finding) FROM {db}.v_dossier_findings WHERE period = @p`,

@@ -12,19 +12,28 @@ import (
 	"github.com/dvcindex/dvcindex/transform/indicators"
 )
 
-// IndicatorSettings are the rules of indicators-766.md that are ours to set
-// (docs/indicators.md). Zero values take the defaults.
+// IndicatorSettings are the choices docs/indicators.md leaves to the
+// operator; the defaults score as the national portal does (dvcqg-2026).
+// Zero values take the defaults.
 type IndicatorSettings struct {
-	ZeroDenominator      string        // zero | award_max | exclude
-	ProvinceMetrics      string        // inherit | award_max | exclude
-	OnlineFormula        string        // sheet | fit
-	SyncDeadline         time.Duration // a step must reach the national portal within it (24h)
+	// ZeroDenominator replaces the portal's NULL for a zero denominator
+	// (metrics with on_empty: null): official (NULL, default) | zero |
+	// award_max | exclude.
+	ZeroDenominator string
+	ProvinceMetrics string // inherit | award_max | exclude
+	// SyncScoring is official (DOSSIER_SYNC counts synced dossiers) or
+	// deadline (every step within SyncDeadline, the earlier reading).
+	SyncScoring          string
+	SyncDeadline         time.Duration // the synced_late finding, and the deadline scoring (24h)
 	PetitionDeadlineDays int           // HanXuLy default, working days (15)
 }
 
 func (s *IndicatorSettings) setDefaults() {
 	if s.ZeroDenominator == "" {
-		s.ZeroDenominator = "zero"
+		s.ZeroDenominator = "official"
+	}
+	if s.SyncScoring == "" {
+		s.SyncScoring = "official"
 	}
 	if s.ProvinceMetrics == "" {
 		s.ProvinceMetrics = "inherit"
@@ -34,9 +43,6 @@ func (s *IndicatorSettings) setDefaults() {
 	}
 	if s.PetitionDeadlineDays == 0 {
 		s.PetitionDeadlineDays = 15
-	}
-	if s.OnlineFormula == "" {
-		s.OnlineFormula = "sheet"
 	}
 }
 
@@ -58,46 +64,75 @@ type ComputeResult struct {
 }
 
 const (
+	// roundScoreSQL rounds raw_score to 2 decimals, half up (see
+	// metricWrapperSQL).
+	roundScoreSQL = `floor(greatest(0., raw_score) * 100 + 0.5 + 1e-9) / 100`
+
 	insertComputeUnitsSQL = `INSERT INTO {db}.compute_units (compute_id, period, unit_code, unit_name, level, parent_code, province_code)`
 	insertUnitMapSQL      = `INSERT INTO {db}.unit_map (compute_id, src_code, unit_code, level, own)`
 	insertCalendarSQL     = `INSERT INTO {db}.work_calendar (day, is_working, work_index, holiday, version)`
 
 	// metricWrapperSQL turns a metric's (unit_code, numerator, denominator)
-	// into stored rows for every unit of the compute, applying the score
-	// expression and the empty-denominator rule. %[1]s is the metric's
-	// SELECT, %[2]s its score expression of ratio; both come from the
-	// embedded definitions, never from input.
+	// into stored rows for every unit of the compute: the score expression
+	// of the (unrounded) ratio, scaled by the coefficient metric's ratio
+	// when the metric has one (item 3.3), rounded to 2 decimals, and the
+	// zero-denominator rule (NULL ratio and score where the portal
+	// publishes null). %[1]s is the metric's SELECT, %[2]s its score
+	// expression of ratio; both come from the embedded definitions, never
+	// from input. NULL is written as nullIf(…, -1) (ratios and scores are
+	// never negative): 18.16 folds if(c, x, NULL) wrongly. The rounding is half up on the exact value: a score is
+	// max × a ratio of counts, so it lies either on a tie or at least
+	// 1/(200·denominator) away from one, far above the 1e-9 nudge that
+	// undoes binary artefacts (1.975 stored as 1.97499…).
 	metricWrapperSQL = `INSERT INTO {db}.indicator_metrics (period, unit_code, indicator, metric, numerator, denominator,
 ratio, score, max_score, points_lost, scope, no_data, formula_version, computed_at, compute_id, version)
-SELECT @period, unit_code, @indicator, @metric, numerator, denominator, ratio, score, max_score,
-       max_score - score, @scope, no_data, @formula_version, now(), @compute_id, @version
+SELECT @period, unit_code, @indicator, @metric, numerator, denominator, stored_ratio, stored_score, max_score,
+       max_score - ifNull(stored_score, 0.), @scope, no_data, @formula_version, now(), @compute_id, @version
 FROM
 (
-    SELECT unit_code, num AS numerator, den AS denominator,
-           den > 0 AS has_data,
-           if(has_data, num / den, 0.) AS ratio,
-           toUInt8(NOT has_data) AS no_data,
-           toFloat64(if(has_data, greatest(0., %[2]s), @empty_score)) AS score,
-           toFloat64(if(has_data, @max, @empty_max)) AS max_score
+    SELECT unit_code, numerator, denominator, no_data, max_score,
+           nullIf(if(has_data, plain_ratio, if(@empty_null = 1, -1., 0.)), -1.) AS stored_ratio,
+           nullIf(if(has_data, ` + roundScoreSQL + `,
+                     if(@empty_null = 1, -1., toFloat64(@empty_score))), -1.) AS stored_score
     FROM
     (
-        SELECT unit_code FROM {db}.compute_units
-        WHERE compute_id = @compute_id AND has(@units, unit_code) AND (@province_only = 0 OR level = 'province')
+        SELECT unit_code, num AS numerator, den AS denominator,
+               den > 0 AS has_data,
+               toUInt8(NOT has_data) AS no_data,
+               if(has_data, num / den, 0.) AS plain_ratio,
+               plain_ratio * if(has_coef = 1, coef, 1.) AS ratio,
+               toFloat64(%[2]s) AS raw_score,
+               toFloat64(if(has_data, @max, @empty_max)) AS max_score
+        FROM
+        (
+            SELECT unit_code, num, den
+            FROM
+            (
+                SELECT unit_code FROM {db}.compute_units
+                WHERE compute_id = @compute_id AND has(@units, unit_code) AND (@province_only = 0 OR level = 'province')
+            )
+            ANY LEFT JOIN
+            (
+                SELECT unit_code, toFloat64(numerator) AS num, toFloat64(denominator) AS den
+                FROM (%[1]s)
+            ) USING unit_code
+        )
+        ANY LEFT JOIN
+        (
+            SELECT unit_code, if(no_data = 1, 1., ifNull(ratio, 1.)) AS coef, toUInt8(1) AS has_coef
+            FROM {db}.indicator_metrics
+            WHERE compute_id = @compute_id AND metric = @coefficient_metric
+        ) USING unit_code
     )
-    ANY LEFT JOIN
-    (
-        SELECT unit_code, toFloat64(numerator) AS num, toFloat64(denominator) AS den
-        FROM (%[1]s)
-    ) USING unit_code
 )`
 
 	// inheritSQL gives the other units a province-level metric's values.
 	inheritSQL = `INSERT INTO {db}.indicator_metrics (period, unit_code, indicator, metric, numerator, denominator,
 ratio, score, max_score, points_lost, scope, no_data, formula_version, computed_at, compute_id, version)
 SELECT @period, u.unit_code, indicator, metric, numerator, denominator, ratio,
-       multiIf(@province_metrics = 'award_max', @max, @province_metrics = 'exclude', 0., score) AS s,
-       multiIf(@province_metrics = 'exclude', 0., @max) AS m,
-       m - s, 'province', no_data, formula_version, now(), @compute_id, @version
+       multiIf(@province_metrics = 'award_max', toNullable(toFloat64(@max)), @province_metrics = 'exclude', toNullable(0.), score) AS s,
+       multiIf(@province_metrics = 'exclude', 0., max_score) AS m,
+       m - ifNull(s, 0.), 'province', no_data, formula_version, now(), @compute_id, @version
 FROM
 (
     SELECT unit_code FROM {db}.compute_units
@@ -105,24 +140,18 @@ FROM
 ) AS u
 CROSS JOIN
 (
-    SELECT indicator, metric, numerator, denominator, ratio, score, no_data, formula_version
+    SELECT indicator, metric, numerator, denominator, ratio, score, max_score, no_data, formula_version
     FROM {db}.indicator_metrics
     WHERE compute_id = @compute_id AND metric = @metric AND unit_code = @province_code
 )`
 
-	// The payment fit caps its components at 10; with online_formula: fit
-	// the online group is the fit of published ward scores
-	// min(2, 2·A/0.80) + 4·B + min(6, 6·C/0.50) instead of the sheet's
-	// ONLINE_FULL_PROCESS (indicators-766.md §3).
+	// A group's score is the sum of its metrics' rounded scores, a NULL
+	// score counted as 0 with its maximum kept (reference §1.2 point 3,
+	// §1.3). The sum of 2-decimal values is rounded only to undo binary
+	// artefacts.
 	groupScoresSQL = `INSERT INTO {db}.indicator_scores (period, unit_code, indicator, score, max_score, formula_version,
 computed_at, compute_id, version)
-SELECT @period, unit_code, indicator,
-       multiIf(indicator = 'payment', least(10., sum(score)),
-               indicator = 'online' AND @online_formula = 'fit',
-               least(2., 2 * sumIf(ratio, metric = 'ONLINE_OFFERED') / 0.8) + 4 * sumIf(ratio, metric = 'ONLINE_PROCEDURES_USED')
-                 + least(6., 6 * sumIf(ratio, metric = 'CHANNEL_ONLINE') / 0.5),
-               sum(score)),
-       if(indicator = 'payment', least(10., sum(max_score)), sum(max_score)),
+SELECT @period, unit_code, indicator, round(sum(ifNull(score, 0.)), 2), sum(max_score),
        @formula_version, now(), @compute_id, @version
 FROM {db}.indicator_metrics
 WHERE compute_id = @compute_id
@@ -130,7 +159,7 @@ GROUP BY unit_code, indicator`
 
 	totalScoresSQL = `INSERT INTO {db}.indicator_scores (period, unit_code, indicator, score, max_score, formula_version,
 computed_at, compute_id, version)
-SELECT @period, unit_code, 'total', sum(score), sum(max_score), @formula_version, now(), @compute_id, @version
+SELECT @period, unit_code, 'total', round(sum(score), 2), sum(max_score), @formula_version, now(), @compute_id, @version
 FROM {db}.indicator_scores
 WHERE compute_id = @compute_id AND indicator != 'total'
 GROUP BY unit_code`
@@ -187,7 +216,7 @@ func computeParams(computeID, period string, version uint64, start, end time.Tim
 		clickhouse.Named("petition_deadline_days", set.PetitionDeadlineDays),
 		clickhouse.Named("province_code", province),
 		clickhouse.Named("province_metrics", set.ProvinceMetrics),
-		clickhouse.Named("online_formula", set.OnlineFormula),
+		clickhouse.Named("sync_scoring", set.SyncScoring),
 		clickhouse.Named("units", units),
 	}
 }
@@ -414,19 +443,7 @@ func (s *Store) computeMetrics(ctx context.Context, p transform.Period, set Indi
 		return err
 	}
 	for _, m := range metrics {
-		emptyScore, emptyMax := m.Max, m.Max
-		switch m.OnEmpty {
-		case "zero":
-			emptyScore = 0
-		case "rule":
-			switch set.ZeroDenominator {
-			case "award_max":
-			case "exclude":
-				emptyScore, emptyMax = 0, 0
-			default:
-				emptyScore = 0
-			}
-		}
+		emptyNull, emptyScore, emptyMax := emptyRule(m, set.ZeroDenominator)
 		provinceOnly := 0
 		if m.Scope == "province" {
 			provinceOnly = 1
@@ -436,7 +453,9 @@ func (s *Store) computeMetrics(ctx context.Context, p transform.Period, set Indi
 			clickhouse.Named("metric", m.Code),
 			clickhouse.Named("scope", m.Scope),
 			clickhouse.Named("max", m.Max),
+			clickhouse.Named("empty_null", emptyNull),
 			clickhouse.Named("empty_score", emptyScore),
+			clickhouse.Named("coefficient_metric", coefficientMetric(m)),
 			clickhouse.Named("empty_max", emptyMax),
 			clickhouse.Named("province_only", provinceOnly),
 		)
@@ -451,6 +470,36 @@ func (s *Store) computeMetrics(ctx context.Context, p transform.Period, set Indi
 		}
 	}
 	return nil
+}
+
+// emptyRule is what a zero denominator gives a metric: NULL (emptyNull 1),
+// or the score emptyScore; emptyMax is the maximum kept. The portal's rule
+// is the metric's on_empty; indicators.zero_denominator can replace a NULL.
+func emptyRule(m indicators.Metric, zeroDenominator string) (emptyNull uint8, emptyScore, emptyMax float64) {
+	switch m.OnEmpty {
+	case "zero":
+		return 0, 0, m.Max
+	case "max":
+		return 0, m.Max, m.Max
+	}
+	switch zeroDenominator {
+	case "zero":
+		return 0, 0, m.Max
+	case "award_max":
+		return 0, m.Max, m.Max
+	case "exclude":
+		return 0, 0, 0
+	}
+	return 1, 0, m.Max
+}
+
+// coefficientMetric is the metric whose ratio scales a metric's ratio
+// before scoring ("" for none): DOSSIER_SYNC for item 3.3.
+func coefficientMetric(m indicators.Metric) string {
+	if m.Coefficient == "sync" {
+		return "DOSSIER_SYNC"
+	}
+	return ""
 }
 
 // computeMarker is one compute's row in computes.

@@ -84,17 +84,18 @@ func (f *fixture) compute(period string, settings load.IndicatorSettings) {
 }
 
 type metricRow struct {
-	num, den, ratio, score, max float64
-	noData                      uint8
+	num, den, ratio, score, max float64 // a NULL ratio or score reads 0
+	noData, null                uint8   // null: the score is NULL
 }
 
 func (f *fixture) metric(period, unit, metric string) metricRow {
 	f.t.Helper()
 	var r metricRow
-	err := f.s.Conn().QueryRow(f.ctx, f.s.SQL(`SELECT numerator, denominator, ratio, score, max_score, no_data
+	err := f.s.Conn().QueryRow(f.ctx, f.s.SQL(`SELECT numerator, denominator, ifNull(ratio, 0.), ifNull(score, 0.), max_score, no_data,
+		toUInt8(score IS NULL)
 		FROM {db}.v_indicator_metrics WHERE period = @p AND unit_code = @u AND metric = @m`),
 		clickhouse.Named("p", period), clickhouse.Named("u", unit), clickhouse.Named("m", metric)).
-		Scan(&r.num, &r.den, &r.ratio, &r.score, &r.max, &r.noData)
+		Scan(&r.num, &r.den, &r.ratio, &r.score, &r.max, &r.noData, &r.null)
 	if err != nil {
 		f.t.Fatalf("metric %s of %s in %s: %v", metric, unit, period, err)
 	}
@@ -103,10 +104,13 @@ func (f *fixture) metric(period, unit, metric string) metricRow {
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
 
+// points is what the metric counts in its group: a NULL score counts 0.
+func (r metricRow) points() float64 { return r.max - r.score }
+
 func (f *fixture) expect(period, unit, metric string, num, den, score float64) {
 	f.t.Helper()
 	got := f.metric(period, unit, metric)
-	if !near(got.num, num) || !near(got.den, den) || !near(got.score, score) {
+	if !near(got.num, num) || !near(got.den, den) || !near(got.score, score) || got.null != 0 {
 		f.t.Errorf("%s %s %s: numerator %v, denominator %v, score %v; want %v, %v, %v",
 			period, unit, metric, got.num, got.den, got.score, num, den, score)
 	}
@@ -116,12 +120,16 @@ func catalogue(t *testing.T, s *load.Store) {
 	t.Helper()
 	entries := []load.CatalogueEntry{
 		{Procedure: transform.Procedure{NationalCode: "1.001193", Name: "Đăng ký khai sinh", TimeLimitDays: 1, OnlineLevel: "toan_trinh",
-			ResultIsDocument: true, TimeLimits: []transform.TimeLimit{{ValidFrom: transform.Epoch, Days: 1}}}},
+			Levels: []string{"xa"}, ResultIsDocument: true, TimeLimits: []transform.TimeLimit{{ValidFrom: transform.Epoch, Days: 1}}}},
 		// The seed report's cut: 5 working days until decision 3039 of
 		// 2023-08-16, 3 from then on.
-		{Procedure: transform.Procedure{NationalCode: "1.010824", Name: "Hưởng trợ cấp", TimeLimitDays: 3,
+		{Procedure: transform.Procedure{NationalCode: "1.010824", Name: "Hưởng trợ cấp", TimeLimitDays: 3, Levels: []string{"xa", "huyen"},
 			TimeLimits: []transform.TimeLimit{{ValidFrom: transform.Epoch, Days: 5},
 				{ValidFrom: time.Date(2023, 8, 16, 0, 0, 0, 0, hcm), Days: 3, Decision: "3039/QĐ-UBND"}}}},
+		// A district procedure offered partly online (item 3.1 of the
+		// district and the province).
+		{Procedure: transform.Procedure{NationalCode: "1.000001", Name: "Cấp phép", TimeLimitDays: 5, OnlineLevel: "mot_phan",
+			Levels: []string{"huyen"}, TimeLimits: []transform.TimeLimit{{ValidFrom: transform.Epoch, Days: 5}}}},
 	}
 	if err := s.WriteCatalogue(context.Background(), "fixture", entries); err != nil {
 		t.Fatal(err)
@@ -172,14 +180,16 @@ func TestProgressFixtures(t *testing.T) {
 	f.compute("2024-Q2", load.IndicatorSettings{})
 
 	// Received in Q2: D1–D7, D9, D10 = 9. Late: D2, D3, D6, D9 = 4.
-	// ON_TIME = 5/9, score 20 × 5/9 = 11.111…
-	f.expect("2024-Q2", unit, "ON_TIME", 5, 9, 20*5.0/9)
-	// Zero denominator (ward 21643 handled nothing): ratio 0, score 0, no_data.
-	if r := f.metric("2024-Q2", "21643", "ON_TIME"); r.den != 0 || r.score != 0 || r.noData != 1 {
-		t.Errorf("21643 ON_TIME %+v, want no data", r)
+	// ON_TIME = 5/9, score round(20 × 5/9 = 11.111…, 2) = 11.11 (item 2.1,
+	// rounded from the unrounded ratio).
+	f.expect("2024-Q2", unit, "ON_TIME", 5, 9, 11.11)
+	// Zero denominator (ward 21643 handled nothing): the portal publishes
+	// ratio 0, score 0 for progress (not null), no_data.
+	if r := f.metric("2024-Q2", "21643", "ON_TIME"); r.den != 0 || r.score != 0 || r.noData != 1 || r.null != 0 || r.max != 20 {
+		t.Errorf("21643 ON_TIME %+v, want score 0 of 20, no data", r)
 	}
 	// The district covers its wards: the same 9 dossiers.
-	f.expect("2024-Q2", "543", "ON_TIME", 5, 9, 20*5.0/9)
+	f.expect("2024-Q2", "543", "ON_TIME", 5, 9, 11.11)
 
 	// Findings name the cause of each late dossier.
 	want := map[string]string{"D2": "late", "D3": "late_unfinished", "D6": "second_supplement", "D9": "late"}
@@ -219,8 +229,10 @@ func TestProgressFixtures(t *testing.T) {
 	}
 }
 
-// TestDossierSyncFixtures checks DOSSIER_SYNC, its BCQG denominator and the
-// fallback to last year's BCQG total.
+// TestDossierSyncFixtures checks DOSSIER_SYNC (item 1.4): synced dossiers
+// with no timeliness condition, its BCQG denominator, the fallback to last
+// year's BCQG total, NULL for a zero denominator, and the earlier 24-hour
+// rule as sync_scoring: deadline.
 func TestDossierSyncFixtures(t *testing.T) {
 	f := newFixture(t)
 	const unit, ks = "21637", "1.001193"
@@ -235,51 +247,70 @@ func TestDossierSyncFixtures(t *testing.T) {
 	// S1, S2 synced, their step within 1 h: on time.
 	f.dossier("S1", unit, ks, tp("2024-04-02 08:00"), nil, nil, synced(time.Hour))
 	f.dossier("S2", unit, ks, tp("2024-04-03 08:00"), nil, nil, synced(time.Hour))
-	// S3 synced, but its step reached the portal 73 h later: late.
+	// S3 synced, but its step reached the portal 73 h later: synced (a risk).
 	f.dossier("S3", unit, ks, tp("2024-04-04 08:00"), nil, nil, synced(73*time.Hour))
 	// S4 never synced.
 	f.dossier("S4", unit, ks, tp("2024-04-05 08:00"), nil, nil)
+	// S5 synced, but its step never reached the portal: synced (a risk).
+	f.dossier("S5", unit, ks, tp("2024-04-08 08:00"), nil, nil, func(d *transform.Dossier) {
+		d.Synced = true
+		at := *d.ReceivedAt
+		d.Steps = []transform.Step{{Index: 0, At: &at, Status: "Tiếp nhận"}}
+	})
 	bcqg := []transform.BCQGCount{
-		{UnitCode: unit, Period: "2024-Q2", Received: 10},   // BCQG 10 > portal 4
+		{UnitCode: unit, Period: "2024-Q2", Received: 10},   // BCQG 10 > portal 5
 		{UnitCode: "21640", Period: "2023", Received: 40},   // no Q2 data at all: fallback 40 ÷ 4
-		{UnitCode: "21643", Period: "2024-Q2", Received: 0}, // both 0, no last year: ratio 0
+		{UnitCode: "21643", Period: "2024-Q2", Received: 0}, // both 0, no last year: null
 	}
 	if err := f.s.WriteBCQG(f.ctx, "fixture", bcqg); err != nil {
 		t.Fatal(err)
 	}
 	f.compute("2024-Q2", load.IndicatorSettings{})
-	// 2 on time over max(BCQG 10, portal 4) = 10: ratio 0.2, score 6 × 0.2 = 1.2.
-	f.expect("2024-Q2", unit, "DOSSIER_SYNC", 2, 10, 1.2)
+	// Official: S1, S2, S3, S5 synced = 4 over max(BCQG 10, portal 5) = 10:
+	// score round(6 × 0.4, 2) = 2.4.
+	f.expect("2024-Q2", unit, "DOSSIER_SYNC", 4, 10, 2.4)
 	// Fallback: 0 over 40 ÷ 4 = 10, score 0 (but there is data).
 	f.expect("2024-Q2", "21640", "DOSSIER_SYNC", 0, 10, 0)
 	if r := f.metric("2024-Q2", "21640", "DOSSIER_SYNC"); r.noData != 0 {
 		t.Error("the fallback denominator is data")
 	}
-	// Nothing anywhere: no data, score 0 (zero_denominator: zero) …
-	if r := f.metric("2024-Q2", "21643", "DOSSIER_SYNC"); r.den != 0 || r.score != 0 || r.noData != 1 || r.max != 6 {
-		t.Errorf("21643 %+v", r)
+	// Nothing anywhere: ratio and score NULL (the portal's null), max 6 kept …
+	if r := f.metric("2024-Q2", "21643", "DOSSIER_SYNC"); r.den != 0 || r.null != 1 || r.noData != 1 || r.max != 6 {
+		t.Errorf("21643 %+v, want a null score of max 6", r)
 	}
-	// … or the maximum with zero_denominator: award_max, or left out with exclude.
-	f.compute("2024-Q2", load.IndicatorSettings{ZeroDenominator: "award_max"})
-	if r := f.metric("2024-Q2", "21643", "DOSSIER_SYNC"); r.score != 6 {
-		t.Errorf("award_max: %+v", r)
+	// … and the group counts it as 0 with its maximum 18: PUBLISH_ON_TIME and
+	// PUBLIC_UPDATE_ON_TIME have no procedures (null), PUBLIC_CONTENT_FULL
+	// neither: 0 of 18.
+	if got, max := f.group("2024-Q2", "21643", "transparency"); got != 0 || max != 18 {
+		t.Errorf("21643 transparency %v of %v, want 0 of 18", got, max)
 	}
-	f.compute("2024-Q2", load.IndicatorSettings{ZeroDenominator: "exclude"})
-	if r := f.metric("2024-Q2", "21643", "DOSSIER_SYNC"); r.score != 0 || r.max != 0 {
-		t.Errorf("exclude: %+v", r)
+	// The earlier reading (sync_scoring: deadline): S1, S2 only: 2/10 → 1.2.
+	f.compute("2024-Q2", load.IndicatorSettings{SyncScoring: "deadline"})
+	f.expect("2024-Q2", unit, "DOSSIER_SYNC", 2, 10, 1.2)
+	// zero_denominator replaces the null: zero, award_max, or exclude.
+	for _, c := range []struct {
+		rule       string
+		score, max float64
+	}{{"zero", 0, 6}, {"award_max", 6, 6}, {"exclude", 0, 0}} {
+		f.compute("2024-Q2", load.IndicatorSettings{ZeroDenominator: c.rule})
+		if r := f.metric("2024-Q2", "21643", "DOSSIER_SYNC"); r.null != 0 || r.score != c.score || r.max != c.max {
+			t.Errorf("zero_denominator %s: %+v, want score %v of %v", c.rule, r, c.score, c.max)
+		}
 	}
 	// No petitions: the petition metrics give their maximum.
 	f.expect("2024-Q2", unit, "PETITION_PROCESSING_ON_TIME", 0, 0, 6)
 
-	// The findings: S3 synced late by 73 h, S4 not synced; BCQG exceeds the
-	// portal by 6 in 21637.
+	// The findings: S3 synced late by 73 h and S5 with a step never synced
+	// (risks under the official rule), S4 not synced; BCQG exceeds the
+	// portal by 5 in 21637.
 	checks := []struct {
 		q    string
 		want uint64
 	}{
 		{"SELECT count() FROM {db}.v_dossier_findings WHERE dossier_id = 'S3' AND finding = 'synced_late' AND detail LIKE '%73 h after it happened, limit 24 h%'", 1},
 		{"SELECT count() FROM {db}.v_dossier_findings WHERE dossier_id = 'S4' AND finding = 'not_synced'", 1},
-		{"SELECT count() FROM {db}.v_dossier_findings WHERE unit_code = '21637' AND finding = 'bcqg_exceeds_portal' AND detail LIKE '%BCQG reports 10%holds 4%'", 1},
+		{"SELECT count() FROM {db}.v_dossier_findings WHERE dossier_id = 'S5' AND finding = 'step_not_synced'", 1},
+		{"SELECT count() FROM {db}.v_dossier_findings WHERE unit_code = '21637' AND finding = 'bcqg_exceeds_portal' AND detail LIKE '%BCQG reports 10%holds 5%'", 1},
 	}
 	for _, c := range checks {
 		if got := count(t, f.s, c.q); got != c.want {
@@ -315,41 +346,259 @@ func TestMergedWardFixtures(t *testing.T) {
 	}
 }
 
-// TestOnlineFormulaFit: with online_formula: fit the online group is
-// min(2, 2·A/0.80) + 4·B + min(6, 6·C/0.50).
-func TestOnlineFormulaFit(t *testing.T) {
+// group reads a unit's group score and maximum.
+func (f *fixture) group(period, unit, indicator string) (score, max float64) {
+	f.t.Helper()
+	err := f.s.Conn().QueryRow(f.ctx, f.s.SQL(`SELECT score, max_score FROM {db}.v_indicator_scores
+		WHERE period = @p AND unit_code = @u AND indicator = @i`),
+		clickhouse.Named("p", period), clickhouse.Named("u", unit), clickhouse.Named("i", indicator)).Scan(&score, &max)
+	if err != nil {
+		f.t.Fatalf("group %s of %s in %s: %v", indicator, unit, period, err)
+	}
+	return score, max
+}
+
+// TestOnlineGroupOfficial: the online group is three parts, 2 + 4 + 6
+// (item 3.1 with an 80% target, 3.2 linear, 3.3 with a 50% target and the
+// sync coefficient), each rounded, summed.
+func TestOnlineGroupOfficial(t *testing.T) {
 	f := newFixture(t)
 	catalogue(t, f.s)
 	const unit = "21637"
-	// 1.001193 is offered fully online, 1.010824 is not. Two online dossiers
-	// of 1.001193 and two direct ones of 1.010824.
+	// Two online dossiers of 1.001193 (result a document; F0 with an
+	// electronic result, F1 without) and two direct ones of 1.010824. F0–F2
+	// synced, F3 not.
 	for i, c := range []struct {
-		code string
-		ch   transform.Channel
-	}{{"1.001193", transform.ChannelOnline}, {"1.001193", transform.ChannelOnline}, {"1.010824", transform.ChannelDirect}, {"1.010824", transform.ChannelDirect}} {
-		ch := c.ch
+		code   string
+		ch     transform.Channel
+		link   bool
+		synced bool
+	}{{"1.001193", transform.ChannelOnline, true, true}, {"1.001193", transform.ChannelOnline, false, true},
+		{"1.010824", transform.ChannelDirect, false, true}, {"1.010824", transform.ChannelDirect, false, false}} {
 		f.dossier(fmt.Sprintf("F%d", i), unit, c.code, tp("2024-04-10 08:00"), tp("2024-04-11 17:00"), tp("2024-04-10 10:00"),
-			func(d *transform.Dossier) { d.Channel = ch })
-	}
-	f.compute("2024-Q2", load.IndicatorSettings{OnlineFormula: "fit"})
-	// A = ONLINE_OFFERED = 1/2; B = 1/1 (the one online procedure got online
-	// dossiers); C = CHANNEL_ONLINE = 2/4.
-	// fit = min(2, 2·0.5/0.8) + 4·1 + min(6, 6·0.5/0.5) = 1.25 + 4 + 6 = 11.25.
-	var got float64
-	if err := f.s.Conn().QueryRow(f.ctx, f.s.SQL("SELECT score FROM {db}.v_indicator_scores WHERE period = '2024-Q2' AND unit_code = '21637' AND indicator = 'online'")).Scan(&got); err != nil {
-		t.Fatal(err)
-	}
-	if !near(got, 11.25) {
-		t.Fatalf("online (fit) = %v, want 11.25", got)
+			func(d *transform.Dossier) {
+				d.Channel, d.Synced = c.ch, c.synced
+				if c.link {
+					d.ResultCount, d.ResultLinks = 1, 1
+				}
+			})
 	}
 	f.compute("2024-Q2", load.IndicatorSettings{})
-	// The sheet: ONLINE_FULL_PROCESS = 2 online of 2 dossiers of fully online
-	// procedures, but the result is a document without an electronic link:
-	// 0/2, score 0.
-	if err := f.s.Conn().QueryRow(f.ctx, f.s.SQL("SELECT score FROM {db}.v_indicator_scores WHERE period = '2024-Q2' AND unit_code = '21637' AND indicator = 'online'")).Scan(&got); err != nil {
+	// 3.1: the ward's level (xa) has 1.001193 (online) and 1.010824 (not):
+	// A = 1/2, round(2 × min(1, 0.5/0.8), 2) = 1.25. The district (huyen):
+	// 1.010824 and 1.000001 (partly online): 1/2 → 1.25. The province:
+	// every procedure, 2 of 3 online: 2 × (2/3)/0.8 = 1.6666… → 1.67.
+	f.expect("2024-Q2", unit, "ONLINE_SERVICE_PROVIDED", 1, 2, 1.25)
+	f.expect("2024-Q2", "543", "ONLINE_SERVICE_PROVIDED", 1, 2, 1.25)
+	f.expect("2024-Q2", "52", "ONLINE_SERVICE_PROVIDED", 2, 3, 1.67)
+	// 3.2: the ward's one online procedure got online dossiers: 1/1 → 4.
+	// The district's online procedure 1.000001 got none: 0/1 → 0.
+	f.expect("2024-Q2", unit, "ONLINE_PROCEDURES_USED", 1, 1, 4)
+	f.expect("2024-Q2", "543", "ONLINE_PROCEDURES_USED", 0, 1, 0)
+	// 3.3: C = online with an electronic result (F0) / received = 1/4;
+	// S = DOSSIER_SYNC = 3/4; round(6 × min(1, 0.25 × 0.75 / 0.5), 2) = 2.25
+	// (3 without the coefficient).
+	f.expect("2024-Q2", unit, "ONLINE_DOSSIERS", 1, 4, 2.25)
+	// The group: 1.25 + 4 + 2.25 = 7.5 of 12 (informational channel shares
+	// carry no points).
+	if got, max := f.group("2024-Q2", unit, "online"); !near(got, 7.5) || max != 12 {
+		t.Fatalf("online = %v of %v, want 7.5 of 12", got, max)
+	}
+	// A ward with no dossiers: 3.1 from the catalogue (1.25), 3.2 = 0/1 → 0,
+	// 3.3 = 0/0 → 0 (the trees publish zeros, not null).
+	if r := f.metric("2024-Q2", "21643", "ONLINE_DOSSIERS"); r.null != 0 || r.score != 0 || r.noData != 1 {
+		t.Errorf("21643 ONLINE_DOSSIERS %+v, want 0, no data", r)
+	}
+	if got, _ := f.group("2024-Q2", "21643", "online"); !near(got, 1.25) {
+		t.Errorf("21643 online = %v, want 1.25", got)
+	}
+}
+
+// TestPaymentFixtures: payment is 6A + LEAST(2, 2.5B) + LEAST(2, 2.5C),
+// each component rounded to 2 decimals before the sum (items 3.6, 3.5b,
+// 3.5; reference §2.4, §3 rows 8–10).
+func TestPaymentFixtures(t *testing.T) {
+	f := newFixture(t)
+	entries := []load.CatalogueEntry{}
+	for _, c := range []string{"1.000101", "1.000102", "1.000103"} {
+		entries = append(entries, load.CatalogueEntry{Procedure: transform.Procedure{NationalCode: c, Name: "Phí " + c, HasFees: true,
+			TimeLimitDays: 5, Levels: []string{"xa"}, TimeLimits: []transform.TimeLimit{{ValidFrom: transform.Epoch, Days: 5}}}})
+	}
+	if err := f.s.WriteCatalogue(f.ctx, "fixture", entries); err != nil {
 		t.Fatal(err)
 	}
-	if !near(got, 0) {
-		t.Fatalf("online (sheet) = %v, want 0", got)
+	fee := func(total float64, paid uint8) func(*transform.Dossier) {
+		return func(d *transform.Dossier) {
+			d.PaidOnline = paid
+			if total >= 0 {
+				d.FeeCount, d.FeeTotal = 1, total
+			}
+		}
+	}
+	day, due := tp("2024-04-10 08:00"), tp("2024-04-20 17:00")
+	// Ward 21637: P1 (1.000101) 3 dossiers paid online and 3 not, fees
+	// 50 000; P2 one dossier whose fees are all 0; P3 one without fee data.
+	for i := 0; i < 6; i++ {
+		paid := uint8(0)
+		if i < 3 {
+			paid = 1
+		}
+		f.dossier(fmt.Sprintf("P1-%d", i), "21637", "1.000101", day, due, nil, fee(50000, paid))
+	}
+	f.dossier("P2-0", "21637", "1.000102", day, due, nil, fee(0, 0))
+	f.dossier("P3-0", "21637", "1.000103", day, due, nil, fee(-1, 0))
+	// Ward 21640: one dossier of P1 paid online with fees.
+	f.dossier("Q1-0", "21640", "1.000101", day, due, nil, fee(20000, 2))
+	f.compute("2024-Q2", load.IndicatorSettings{})
+
+	// 21637. A = paid / fee dossiers less all-zero ones = 3 / (6 + P3) = 3/7;
+	// round(6 × 3/7 = 2.5714…, 2) = 2.57.
+	f.expect("2024-Q2", "21637", "PAID_ONLINE", 3, 7, 2.57)
+	// B = procedures paid online / fee procedures with dossiers = 1/3;
+	// round(2 × min(1, (1/3)/0.8) = 0.8333…, 2) = 0.83.
+	f.expect("2024-Q2", "21637", "FEE_PROCEDURES_PAID_ONLINE", 1, 3, 0.83)
+	// C = procedures with fee data above 0 (P1; P2's fees are 0, P3 has
+	// none) / 3 = 1/3 → 0.83.
+	f.expect("2024-Q2", "21637", "FEE_PROCEDURES_SYNCED", 1, 3, 0.83)
+	// Group: 2.57 + 0.83 + 0.83 = 4.23 (the raw sum 4.238… would round to
+	// 4.24), maximum 10.
+	if got, max := f.group("2024-Q2", "21637", "payment"); !near(got, 4.23) || max != 10 {
+		t.Errorf("21637 payment %v of %v, want 4.23 of 10", got, max)
+	}
+	// 21640: A = 1/1 → 6; B = 1/1 → LEAST(2, 2.5) = 2 (cap); C = 1/1 → 2
+	// (cap; the earlier 2.5·C gave 2.5). Group 10.
+	f.expect("2024-Q2", "21640", "PAID_ONLINE", 1, 1, 6)
+	f.expect("2024-Q2", "21640", "FEE_PROCEDURES_PAID_ONLINE", 1, 1, 2)
+	f.expect("2024-Q2", "21640", "FEE_PROCEDURES_SYNCED", 1, 1, 2)
+	if got, max := f.group("2024-Q2", "21640", "payment"); !near(got, 10) || max != 10 {
+		t.Errorf("21640 payment %v of %v, want 10 of 10", got, max)
+	}
+	// No fee dossiers (21643): every component 0/0 → 0 (not null).
+	if r := f.metric("2024-Q2", "21643", "PAID_ONLINE"); r.null != 0 || r.score != 0 || r.max != 6 {
+		t.Errorf("21643 PAID_ONLINE %+v", r)
+	}
+}
+
+// TestDigitizationFixtures: items 4.1–4.5 and MX 13 on hand-built dossiers.
+func TestDigitizationFixtures(t *testing.T) {
+	f := newFixture(t)
+	catalogue(t, f.s)
+	const unit, ks, tc = "21637", "1.001193", "1.010824"
+	recv, due := tp("2024-04-10 08:00"), tp("2024-04-20 17:00")
+	done := tp("2024-04-12 08:00")
+	// G1 finished, 1.001193 (result a document) with an electronic result,
+	// a digitized component, VNeID.
+	f.dossier("G1", unit, ks, recv, due, done, func(d *transform.Dossier) {
+		d.ResultCount, d.ResultLinks, d.DocCount, d.DocDigitized, d.VNeID = 1, 1, 1, 1, true
+	})
+	// G2 unfinished, digitized, no result yet.
+	f.dossier("G2", unit, ks, recv, due, nil, func(d *transform.Dossier) { d.HasDigitized = true })
+	// G3 finished, result a document without a file, nothing digitized.
+	f.dossier("G3", unit, ks, recv, due, done, func(d *transform.Dossier) { d.ResultCount = 1 })
+	// G4 finished, 1.010824 (result not a document), digitized, a component
+	// from the citizen's store.
+	f.dossier("G4", unit, tc, recv, due, done, func(d *transform.Dossier) {
+		d.DocCount, d.DocDigitized, d.DocFromStore, d.DocReused = 1, 1, 1, 1
+	})
+	f.compute("2024-Q2", load.IndicatorSettings{})
+	// 4.1: electronic results (G1) / every dossier received, the unfinished
+	// G2 included = 1/4 → 6 × 0.25 = 1.5 (the earlier reading: 1 of the 2
+	// finished document-result dossiers, 3).
+	f.expect("2024-Q2", unit, "ORIGINAL_RESULT_AVAILABLE", 1, 4, 1.5)
+	// 4.2: a digitized component and, for a document result, a result
+	// file: G1, G4 (G2 has no result file) = 2/4 → 4 × 0.5 = 2.
+	f.expect("2024-Q2", unit, "SO_HOA_GIAY_TO_GIAI_QUYET", 2, 4, 2)
+	// 4.3: reuse (G4) = 1/4; round(2 × min(1, 0.25/0.8), 2) = 0.63 (0.625
+	// rounds half up).
+	f.expect("2024-Q2", unit, "REUSED_DIGITIZED_DATA", 1, 4, 0.63)
+	// 4.4: from the store (G4) = 1/4 → 4 × 0.25 = 1.
+	f.expect("2024-Q2", unit, "SYNCED_WITH_DVCQG_PERSONAL_STORAGE", 1, 4, 1)
+	// 4.5b per unit: VNeID (G1) or DMQG (G4) = 2/4 → 2 × 0.5 = 1.
+	f.expect("2024-Q2", unit, "CITIZEN_DATA_CONNECTED_DOSSIER", 2, 4, 1)
+	// 4.5a per unit: procedures with such a dossier (1.001193, 1.010824)
+	// / the ward level's catalogue procedures (the same two) = 2/2 → 2.
+	f.expect("2024-Q2", unit, "CITIZEN_DATA_CONNECTED_FORMALITY", 2, 2, 2)
+	// MX 13: a constant 2.
+	f.expect("2024-Q2", unit, "ELECTRONIC_CERTIFIED_COPY", 1, 1, 2)
+	// Group: 1.5 + 2 + 0.63 + 1 + 1 + 2 + 2 = 10.13 of 22.
+	if got, max := f.group("2024-Q2", unit, "digitization"); !near(got, 10.13) || max != 22 {
+		t.Errorf("digitization %v of %v, want 10.13 of 22", got, max)
+	}
+	// A ward without dossiers: every dossier metric NULL (max kept), 4.5a
+	// 0/2 = 0 (its catalogue denominator is not empty), the certified copy
+	// 2: the group is 2 of 22.
+	for _, m := range []string{"ORIGINAL_RESULT_AVAILABLE", "SO_HOA_GIAY_TO_GIAI_QUYET", "REUSED_DIGITIZED_DATA",
+		"SYNCED_WITH_DVCQG_PERSONAL_STORAGE", "CITIZEN_DATA_CONNECTED_DOSSIER"} {
+		if r := f.metric("2024-Q2", "21643", m); r.null != 1 || r.max == 0 || r.points() != r.max {
+			t.Errorf("21643 %s %+v, want a null score with its maximum lost", m, r)
+		}
+	}
+	f.expect("2024-Q2", "21643", "CITIZEN_DATA_CONNECTED_FORMALITY", 0, 2, 0)
+	if got, max := f.group("2024-Q2", "21643", "digitization"); !near(got, 2) || max != 22 {
+		t.Errorf("21643 digitization %v of %v, want 2 of 22", got, max)
+	}
+}
+
+// TestSatisfactionFixtures: items 5.2–5.4.
+func TestSatisfactionFixtures(t *testing.T) {
+	f := newFixture(t)
+	const unit, ks = "21637", "1.001193"
+	pet := func(id string, recv, deadline, handled *time.Time, rating uint8) {
+		f.t.Helper()
+		err := f.w.AddPetition(f.ctx, transform.Petition{PetitionID: id, UnitCode: unit, UnitName: unit, ReceivedAt: recv,
+			DeadlineAt: deadline, HandledAt: handled, Rating: rating, UpdatedAt: time.Date(2025, 12, 1, 0, 0, 0, 0, hcm), Source: "fixture"})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// K1 handled on time, satisfied; K2 handled on time, dissatisfied; K3
+	// handled after its deadline; K4 open, due after the period; K5 open and
+	// past due before the end of the period.
+	pet("K1", tp("2024-04-01 08:00"), tp("2024-04-20 17:00"), tp("2024-04-10 08:00"), 1)
+	pet("K2", tp("2024-04-01 08:00"), tp("2024-04-20 17:00"), tp("2024-04-10 08:00"), 2)
+	pet("K3", tp("2024-04-01 08:00"), tp("2024-04-20 17:00"), tp("2024-04-25 08:00"), 0)
+	pet("K4", tp("2024-06-25 08:00"), tp("2024-07-15 17:00"), nil, 0)
+	pet("K5", tp("2024-05-01 08:00"), tp("2024-05-20 17:00"), nil, 0)
+	// Ten dossiers: T0 late and rated dissatisfied (3), T1 rated
+	// dissatisfied only, the rest on time.
+	for i := 0; i < 10; i++ {
+		fin := tp("2024-04-10 10:00")
+		rating := uint8(1)
+		switch i {
+		case 0:
+			fin, rating = tp("2024-04-15 10:00"), 3
+		case 1:
+			rating = 3
+		}
+		f.dossier(fmt.Sprintf("T%d", i), unit, ks, tp("2024-04-10 08:00"), tp("2024-04-11 17:00"), fin,
+			func(d *transform.Dossier) { d.Rating = rating })
+	}
+	// Ward 21640: nine of ten dossiers satisfactory: exactly the 90% target.
+	for i := 0; i < 10; i++ {
+		fin := tp("2024-04-10 10:00")
+		if i == 0 {
+			fin = tp("2024-04-15 10:00")
+		}
+		f.dossier(fmt.Sprintf("U%d", i), "21640", ks, tp("2024-04-10 08:00"), tp("2024-04-11 17:00"), fin)
+	}
+	f.compute("2024-Q2", load.IndicatorSettings{})
+	// 5.2: on time K1, K2, K4 = 3/5 → 6 × 0.6 = 3.6.
+	f.expect("2024-Q2", unit, "PETITION_PROCESSING_ON_TIME", 3, 5, 3.6)
+	// 5.3: (5 − {K2 dissatisfied, K3 and K5 late}) / all 5 = 2/5 → 2.4 (the
+	// earlier satisfied ÷ rated gave 1/2 → 3).
+	f.expect("2024-Q2", unit, "PETITION_HANDLING_SATISFACTION", 2, 5, 2.4)
+	// 5.4: 10 − |late ∪ dissatisfied| = 10 − |{T0} ∪ {T0, T1}| = 8; r = 0.8;
+	// round(6 × 0.8/0.9 = 5.333…, 2) = 5.33 (the earlier sum of shares
+	// counted T0 twice: 0.7 → 4.67).
+	f.expect("2024-Q2", unit, "DOSSIER_RECEIVING_SATISFACTION", 8, 10, 5.33)
+	// At the target exactly: 9/10 → 6.
+	f.expect("2024-Q2", "21640", "DOSSIER_RECEIVING_SATISFACTION", 9, 10, 6)
+	// 21640 has no petitions: 6 + 6, plus 6 = 18 of 18.
+	if got, max := f.group("2024-Q2", "21640", "satisfaction"); !near(got, 18) || max != 18 {
+		t.Errorf("21640 satisfaction %v of %v, want 18 of 18", got, max)
+	}
+	// 21637: 3.6 + 2.4 + 5.33 = 11.33.
+	if got, _ := f.group("2024-Q2", unit, "satisfaction"); !near(got, 11.33) {
+		t.Errorf("21637 satisfaction %v, want 11.33", got)
 	}
 }

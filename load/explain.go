@@ -11,8 +11,24 @@ import (
 type MetricResult struct {
 	Indicator, Metric, Scope      string
 	Numerator, Denominator, Ratio float64
-	Score, Max, PointsLost        float64
+	Score, Max, PointsLost        float64 // a NULL score reads 0
 	NoData                        bool
+	// Null: the portal publishes no ratio and no score for this metric's
+	// zero denominator; the group counts it as 0 and keeps its maximum.
+	Null bool
+}
+
+// RiskFindings are the findings that cost no points under set but explain
+// a risk: under the portal's rules (sync_scoring: official) a dossier that
+// reached the national portal counts as synced, however late its steps
+// did, so synced_late and step_not_synced are risks (the deadline rule of
+// the Decision's wording, should the portal apply it), not lost points.
+func RiskFindings(set IndicatorSettings) []string {
+	set.setDefaults()
+	if set.SyncScoring == "deadline" {
+		return nil
+	}
+	return []string{"synced_late", "step_not_synced"}
 }
 
 // FindingCount is how many dossiers of a unit carry a finding.
@@ -44,7 +60,8 @@ const (
 	explainUnitSQL = `SELECT unit_code, unit_name, level FROM {db}.compute_units
 WHERE compute_id = (` + latestCommittedComputeSQL + `) AND unit_code = @unit`
 
-	explainMetricsSQL = `SELECT indicator, metric, scope, numerator, denominator, ratio, score, max_score, points_lost, no_data
+	explainMetricsSQL = `SELECT indicator, metric, scope, numerator, denominator, ifNull(ratio, 0.), ifNull(score, 0.), max_score, points_lost,
+       no_data, toUInt8(score IS NULL)
 FROM {db}.v_indicator_metrics
 WHERE period = @period AND unit_code = @unit AND (@indicator = '' OR indicator = @indicator)
 ORDER BY points_lost DESC, indicator, metric`
@@ -133,12 +150,12 @@ func (s *Store) Explain(ctx context.Context, unit, period, indicator string, per
 	}
 	for rows.Next() {
 		var m MetricResult
-		var noData uint8
-		if err := rows.Scan(&m.Indicator, &m.Metric, &m.Scope, &m.Numerator, &m.Denominator, &m.Ratio, &m.Score, &m.Max, &m.PointsLost, &noData); err != nil {
+		var noData, null uint8
+		if err := rows.Scan(&m.Indicator, &m.Metric, &m.Scope, &m.Numerator, &m.Denominator, &m.Ratio, &m.Score, &m.Max, &m.PointsLost, &noData, &null); err != nil {
 			rows.Close()
 			return ex, err
 		}
-		m.NoData = noData == 1
+		m.NoData, m.Null = noData == 1, null == 1
 		ex.Metrics = append(ex.Metrics, m)
 	}
 	rows.Close()

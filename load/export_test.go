@@ -11,3 +11,6 @@ func MigrateWith(ctx context.Context, s *Store, all []Migration) ([]Migration, e
 // start and commit markers) call h first; an error from h fails the
 // statement. Tests use it to interrupt a compute at a chosen point.
 func SetStatementHook(s *Store, h func(stmt string) error) { s.beforeStatement = h }
+
+// RoundScoreSQL is the SQL that rounds a metric's raw_score.
+const RoundScoreSQL = roundScoreSQL

@@ -27,7 +27,7 @@ type ReportRequest struct {
 const (
 	latestComputeSQL = latestCommittedComputeSQL
 
-	reportTransparencySQL = `SELECT unit_code, metric, score, max_score, points_lost, scope
+	reportTransparencySQL = `SELECT unit_code, metric, ifNull(score, 0.), max_score, points_lost, scope
 FROM {db}.v_indicator_metrics
 WHERE period = @period AND indicator = 'transparency'
 ORDER BY unit_code, metric`
@@ -146,7 +146,7 @@ func (s *Store) ReportData(ctx context.Context, req ReportRequest) (report.Data,
 	}
 
 	// 2. The transparency breakdown per ward.
-	if err := s.reportTransparency(ctx, &d, pp, names, levels); err != nil {
+	if err := s.reportTransparency(ctx, &d, pp, names, levels, req.Settings); err != nil {
 		return d, err
 	}
 	// 3. Simplified procedures.
@@ -178,7 +178,11 @@ func (s *Store) ReportData(ctx context.Context, req ReportRequest) (report.Data,
 	return d, nil
 }
 
-func (s *Store) reportTransparency(ctx context.Context, d *report.Data, pp []any, names, levels map[string]string) error {
+func (s *Store) reportTransparency(ctx context.Context, d *report.Data, pp []any, names, levels map[string]string, set IndicatorSettings) error {
+	risks := map[string]bool{}
+	for _, f := range RiskFindings(set) {
+		risks[f] = true
+	}
 	byUnit := map[string]*report.TransparencyRow{}
 	var order []string
 	rows, err := s.conn.Query(ctx, s.SQL(reportTransparencySQL), pp...)
@@ -221,7 +225,12 @@ func (s *Store) reportTransparency(ctx context.Context, d *report.Data, pp []any
 			rows.Close()
 			return err
 		}
-		if r, ok := byUnit[unit]; ok {
+		r, ok := byUnit[unit]
+		switch {
+		case !ok:
+		case risks[finding]:
+			r.Risks = append(r.Risks, report.Cause{Finding: finding, Count: n})
+		default:
 			r.Causes = append(r.Causes, report.Cause{Finding: finding, Count: n})
 		}
 	}

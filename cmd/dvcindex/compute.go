@@ -34,7 +34,7 @@ func (a *app) calendar() (*transform.Calendar, error) {
 func (a *app) indicatorSettings() load.IndicatorSettings {
 	c := a.cfg.Indicators
 	return load.IndicatorSettings{
-		ZeroDenominator: c.ZeroDenominator, ProvinceMetrics: c.ProvinceMetrics, OnlineFormula: c.OnlineFormula,
+		ZeroDenominator: c.ZeroDenominator, ProvinceMetrics: c.ProvinceMetrics, SyncScoring: c.SyncScoring,
 		SyncDeadline: c.SyncDeadline.D(), PetitionDeadlineDays: c.PetitionDeadlineDays,
 	}
 }

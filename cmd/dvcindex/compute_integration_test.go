@@ -36,11 +36,16 @@ func syncedLateSyncYear(t *testing.T, n int, seed int64) *harness {
 	return h
 }
 
-// TestExplainNamesTheLateSyncCause: in the simulator, ward 21640's steps
-// reach the national portal days late. explain must put DOSSIER_SYNC first
-// among its transparency metrics, name synced_late as the first cause, and
-// list dossiers that really are late-synced, with the evidence.
-func TestExplainNamesTheLateSyncCause(t *testing.T) {
+// TestExplainLateSyncsAreARisk: in the simulator, ward 21640's steps reach
+// the national portal days late. Under the portal's rules (dvcqg-2026) a
+// dossier that reached the portal counts as synced however late, so
+// explain must not report those late syncs as lost points: it lists them
+// as a risk (synced_late, with the evidence), names first what the
+// province loses for the ward (cấp tỉnh — xã không khắc phục được), then
+// ranks the ward's own metrics by the points they really lose. With
+// indicators.sync_scoring: deadline the late syncs cost DOSSIER_SYNC
+// points again, and explain names them as its first cause.
+func TestExplainLateSyncsAreARisk(t *testing.T) {
 	h := syncedLateSyncYear(t, 8000, simOptions(0).Seed)
 	if code, out, errs := h.run(nil, "compute", "--period", "2024-Q2"); code != 0 {
 		t.Fatalf("compute exit %d: %s %s", code, out, errs)
@@ -51,7 +56,83 @@ func TestExplainNamesTheLateSyncCause(t *testing.T) {
 			lateSync[tr.ID] = true
 		}
 	}
-	code, out, errs := h.run(nil, "explain", "--unit", "21640", "--period", "2024-Q2", "--indicator", "transparency", "--format", "json", "--top", "5")
+	rep := explainJSON(t, h, nil)
+	if !strings.HasPrefix(rep.ProvinceNote, "cấp tỉnh — xã không khắc phục được") || rep.ProvinceLost <= 0 {
+		t.Fatalf("province-level loss not named: %.2f %q", rep.ProvinceLost, rep.ProvinceNote)
+	}
+	// The ranking: the ward's own metrics by points lost (the most first),
+	// then the province-level ones.
+	var maxOwn float64
+	for _, m := range rep.Metrics {
+		if m.Actionable {
+			maxOwn = max(maxOwn, m.PointsLost)
+		}
+	}
+	first := rep.Metrics[0]
+	if !first.Actionable || first.PointsLost != maxOwn || first.PointsLost <= 0 {
+		t.Fatalf("first metric %s (lost %.2f, actionable %v), want the ward's metric losing the most (%.2f)", first.Metric, first.PointsLost, first.Actionable, maxOwn)
+	}
+	if len(first.Findings) > 0 && (first.Findings[0].Finding == "synced_late" || first.Findings[0].Finding == "step_not_synced") {
+		t.Fatalf("first cause of %s is a late sync: %+v", first.Metric, first.Findings)
+	}
+	seenProvince := false
+	for _, m := range rep.Metrics {
+		if !m.Actionable {
+			seenProvince = true
+			if m.Scope != "province" || !strings.HasPrefix(m.Note, provinceLabel) {
+				t.Errorf("%s: province-level metric not labelled: %+v", m.Metric, m)
+			}
+		} else if seenProvince {
+			t.Errorf("%s: a ward metric ranked after the province-level ones", m.Metric)
+		}
+	}
+	// DOSSIER_SYNC: late syncs are a risk, not a cause of lost points; its
+	// loss is far below the 24-hour reading's.
+	sync := metricOf(t, rep, "DOSSIER_SYNC")
+	for _, f := range sync.Findings {
+		if f.Finding == "synced_late" || f.Finding == "step_not_synced" {
+			t.Errorf("late syncs reported as lost points: %+v", sync.Findings)
+		}
+	}
+	if len(sync.Risks) == 0 || sync.Risks[0].Finding != "synced_late" {
+		t.Fatalf("risks %+v, want synced_late first", sync.Risks)
+	}
+	for _, d := range sync.Dossiers {
+		if d.Finding == "synced_late" && (!lateSync[d.DossierID] || !strings.Contains(d.Evidence, "h after it happened, limit 24 h")) {
+			t.Errorf("listed dossier %+v is not a late-synced one with its evidence", d)
+		}
+		if strings.Contains(d.Owner, " ") || (d.Owner != "" && !strings.HasPrefix(d.Owner, "owner:")) {
+			t.Errorf("owner %q is not a pseudonym", d.Owner)
+		}
+	}
+	// The table says the province-level loss first and labels the risk.
+	code, out, _ := h.run(nil, "explain", "--unit", "21640", "--period", "2024-Q2")
+	lines := strings.SplitN(out, "\n", 4)
+	if code != 0 || len(lines) < 3 || !strings.HasPrefix(lines[2], "cấp tỉnh — xã không khắc phục được") ||
+		!strings.Contains(out, "rủi ro, không trừ điểm") || !strings.Contains(out, "1. "+first.Metric+" ") {
+		t.Fatalf("table output:\n%s", out)
+	}
+
+	// The Decision's wording (sync_scoring: deadline): the late syncs cost
+	// DOSSIER_SYNC most of its points and are its first cause.
+	deadline := []string{"DVC_INDICATORS_SYNC_SCORING=deadline"}
+	if code, out, errs := h.run(deadline, "compute", "--period", "2024-Q2"); code != 0 {
+		t.Fatalf("compute exit %d: %s %s", code, out, errs)
+	}
+	rep = explainJSON(t, h, deadline, "--indicator", "transparency")
+	sync2 := rep.Metrics[0]
+	if sync2.Metric != "DOSSIER_SYNC" || sync2.PointsLost < 3 || sync2.PointsLost <= sync.PointsLost {
+		t.Fatalf("deadline: first metric %s lost %.2f (official %.2f), want DOSSIER_SYNC losing most of its 6 points", sync2.Metric, sync2.PointsLost, sync.PointsLost)
+	}
+	if len(sync2.Findings) == 0 || sync2.Findings[0].Finding != "synced_late" || len(sync2.Risks) != 0 {
+		t.Fatalf("deadline: causes %+v, risks %+v, want synced_late first and no risks", sync2.Findings, sync2.Risks)
+	}
+}
+
+// explainJSON runs explain for ward 21640 in 2024-Q2 as JSON.
+func explainJSON(t *testing.T, h *harness, env []string, args ...string) explainReport {
+	t.Helper()
+	code, out, errs := h.run(env, append([]string{"explain", "--unit", "21640", "--period", "2024-Q2", "--format", "json", "--top", "5"}, args...)...)
 	if code != 0 {
 		t.Fatalf("explain exit %d: %s", code, errs)
 	}
@@ -59,41 +140,18 @@ func TestExplainNamesTheLateSyncCause(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("explain JSON: %v\n%s", err, out)
 	}
-	if len(rep.Metrics) != 4 {
-		t.Fatalf("%d transparency metrics, want 4", len(rep.Metrics))
-	}
-	first := rep.Metrics[0]
-	if first.Metric != "DOSSIER_SYNC" || !first.Actionable || first.PointsLost < 3 {
-		t.Fatalf("first metric %s (lost %.2f, actionable %v), want DOSSIER_SYNC losing most of its 6 points", first.Metric, first.PointsLost, first.Actionable)
-	}
-	if len(first.Findings) == 0 || first.Findings[0].Finding != "synced_late" {
-		t.Fatalf("first cause %+v, want synced_late", first.Findings)
-	}
-	if len(first.Dossiers) != 5 {
-		t.Fatalf("%d dossiers listed, want the top 5", len(first.Dossiers))
-	}
-	for _, d := range first.Dossiers {
-		if d.Finding != "synced_late" || !lateSync[d.DossierID] || !strings.Contains(d.Evidence, "h after it happened, limit 24 h") {
-			t.Errorf("listed dossier %+v is not a late-synced one with its evidence", d)
-		}
-		if strings.Contains(d.Owner, " ") || (d.Owner != "" && !strings.HasPrefix(d.Owner, "owner:")) {
-			t.Errorf("owner %q is not a pseudonym", d.Owner)
+	return rep
+}
+
+func metricOf(t *testing.T, rep explainReport, code string) explainMetric {
+	t.Helper()
+	for _, m := range rep.Metrics {
+		if m.Metric == code {
+			return m
 		}
 	}
-	for _, m := range rep.Metrics[1:] {
-		if m.Scope == "province" && (m.Actionable || m.Note != provinceLabel) {
-			t.Errorf("%s: province-level metric not labelled: %+v", m.Metric, m)
-		}
-	}
-	// The table names the same cause first.
-	code, out, _ = h.run(nil, "explain", "--unit", "21640", "--period", "2024-Q2", "--indicator", "transparency")
-	if code != 0 || !strings.Contains(out, "1. DOSSIER_SYNC") || !strings.Contains(out, "province level — not actionable by the ward") {
-		t.Fatalf("table output:\n%s", out)
-	}
-	why := out[strings.Index(out, "why:"):]
-	if !strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(why, "why:")), "synced_late") {
-		t.Fatalf("the first cause in the table is not synced_late:\n%s", why)
-	}
+	t.Fatalf("explain lists no %s", code)
+	return explainMetric{}
 }
 
 // TestComputeAgreesWithOfficialScores: a year of portalsim data (100k
@@ -126,6 +184,12 @@ func TestComputeAgreesWithOfficialScores(t *testing.T) {
 	if got := h.count("SELECT count() FROM {db}.v_score_reconciliation WHERE period = '2024' AND abs(difference) > 0.5"); got != 0 {
 		_, _, _ = h.run(nil, "compute", "--period", "2024", "--log-format", "json")
 		t.Fatalf("%d metrics differ from the official scores by more than 0.5 points:\n%s", got, errs)
+	}
+	// Both sides score with the same rules (dvcqg-2026); what differs is
+	// only counting over the simulator's deliberately messy records
+	// (measured: at most 0.06 points on this seed).
+	if got := h.count("SELECT count() FROM {db}.v_score_reconciliation WHERE period = '2024' AND abs(difference) > 0.1"); got != 0 {
+		t.Errorf("%d metrics differ from the official scores by more than 0.1 points", got)
 	}
 	if !strings.Contains(errs, "agree with the official ones") {
 		t.Errorf("compute did not log the reconciliation result:\n%s", errs)

@@ -111,7 +111,8 @@ SELECT period, family, page, body, fetched_at, run_id
 FROM {db}.official_responses FINAL
 WHERE (period, family, version) IN (SELECT period, family, max(version) FROM {db}.official_responses GROUP BY period, family);
 
--- The reconciliation of 0008 plus the split of each gap: formula_gap is
+-- The reconciliation of 0010 (a NULL metric score counts as 0, as in the
+-- portal's group totals) plus the split of each gap: formula_gap is
 -- what the official formula gives from the portal's own counts minus what
 -- the portal published (the part due to the formula); counting_gap is our
 -- recomputed score minus that formula score (the part due to counting, our
@@ -133,7 +134,7 @@ FROM
     )
     ALL INNER JOIN
     (
-        SELECT period, unit_code, indicator, metric, score AS recomputed
+        SELECT period, unit_code, indicator, metric, ifNull(score, 0.) AS recomputed
         FROM {db}.v_indicator_metrics
         UNION ALL
         SELECT period, unit_code, indicator, '' AS metric, score AS recomputed

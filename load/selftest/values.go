@@ -22,15 +22,15 @@ type Values struct {
 // MetricRow is one row of v_indicator_metrics, or of v_indicator_scores
 // with Metric "" (a group or the total).
 type MetricRow struct {
-	Unit        string  `json:"unit"`
-	Indicator   string  `json:"indicator"`
-	Metric      string  `json:"metric"`
-	Numerator   float64 `json:"numerator"`
-	Denominator float64 `json:"denominator"`
-	Ratio       float64 `json:"ratio"`
-	Score       float64 `json:"score"`
-	MaxScore    float64 `json:"max_score"`
-	NoData      uint8   `json:"no_data"`
+	Unit        string   `json:"unit"`
+	Indicator   string   `json:"indicator"`
+	Metric      string   `json:"metric"`
+	Numerator   float64  `json:"numerator"`
+	Denominator float64  `json:"denominator"`
+	Ratio       *float64 `json:"ratio"` // null where the portal publishes null
+	Score       *float64 `json:"score"`
+	MaxScore    float64  `json:"max_score"`
+	NoData      uint8    `json:"no_data"`
 }
 
 // FindingRow counts the findings of one kind for a unit and metric, with
@@ -51,7 +51,7 @@ const (
 	readMetricsSQL = `SELECT unit_code, indicator, metric, numerator, denominator, ratio, score, max_score, no_data
 FROM {db}.v_indicator_metrics WHERE period = @period
 UNION ALL
-SELECT unit_code, indicator, '', 0., 0., 0., score, max_score, toUInt8(0)
+SELECT unit_code, indicator, '', 0., 0., toNullable(0.), toNullable(score), max_score, toUInt8(0)
 FROM {db}.v_indicator_scores WHERE period = @period`
 	readFindingsSQL = `SELECT unit_code, metric, finding, count() AS n, min(detail) AS first_detail
 FROM {db}.v_dossier_findings WHERE period = @period
@@ -128,8 +128,8 @@ func Compare(got, want Values) []Mismatch {
 		for _, c := range []struct {
 			field     string
 			got, want float64
-		}{{"numerator", g.Numerator, w.Numerator}, {"denominator", g.Denominator, w.Denominator}, {"ratio", g.Ratio, w.Ratio},
-			{"score", g.Score, w.Score}, {"max_score", g.MaxScore, w.MaxScore}, {"no_data", float64(g.NoData), float64(w.NoData)}} {
+		}{{"numerator", g.Numerator, w.Numerator}, {"denominator", g.Denominator, w.Denominator},
+			{"max_score", g.MaxScore, w.MaxScore}, {"no_data", float64(g.NoData), float64(w.NoData)}} {
 			if math.Abs(c.got-c.want) > tolerance {
 				out = append(out, Mismatch{w.key(), c.field, fmt.Sprint(c.got), fmt.Sprint(c.want)})
 			}
@@ -138,6 +138,7 @@ func Compare(got, want Values) []Mismatch {
 	for k := range gm {
 		out = append(out, Mismatch{k, "row", "present", "missing"})
 	}
+	out = append(out, compareNullable(got, want)...)
 	gf := map[string]FindingRow{}
 	for _, f := range got.Findings {
 		gf[f.key()] = f
@@ -160,4 +161,38 @@ func Compare(got, want Values) []Mismatch {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key+out[i].Field < out[j].Key+out[j].Field })
 	return out
+}
+
+// compareNullable compares the ratio and score of rows present on both
+// sides: NULL (the portal's null) only equals NULL.
+func compareNullable(got, want Values) []Mismatch {
+	gm := map[string]MetricRow{}
+	for _, m := range got.Metrics {
+		gm[m.key()] = m
+	}
+	var out []Mismatch
+	for _, w := range want.Metrics {
+		g, ok := gm[w.key()]
+		if !ok {
+			continue
+		}
+		for _, c := range []struct {
+			field     string
+			got, want *float64
+		}{{"ratio", g.Ratio, w.Ratio}, {"score", g.Score, w.Score}} {
+			switch {
+			case c.got == nil && c.want == nil:
+			case c.got == nil || c.want == nil || math.Abs(*c.got-*c.want) > tolerance:
+				out = append(out, Mismatch{w.key(), c.field, fmtNullable(c.got), fmtNullable(c.want)})
+			}
+		}
+	}
+	return out
+}
+
+func fmtNullable(v *float64) string {
+	if v == nil {
+		return "null"
+	}
+	return fmt.Sprint(*v)
 }

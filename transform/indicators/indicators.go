@@ -1,6 +1,7 @@
 // Package indicators holds the definitions of the 766 indicators as SQL, one
 // file per metric (metrics/*.sql) and per group of findings (findings/*.sql),
-// each opening with the line of docs/spec/indicators-766.md it implements.
+// each opening with the item of docs/spec/indicators-766-official.md (the
+// national portal's rules, formula version dvcqg-2026) it implements.
 // The SQL runs inside ClickHouse (load.Store runs it); this package only
 // parses and validates the definitions, so it has no network and no database.
 //
@@ -11,11 +12,21 @@
 //	metric     the portal's metric code (DOSSIER_SYNC, …)
 //	indicator  transparency | progress | online | payment | digitization | satisfaction
 //	max        the metric's maximum score
+//	target     t of max × LEAST(1, r/t) (default 1: linear)
+//	official   the key of its rule in transform/official (the portal's code,
+//	           or the reference's item for a tree component; default: metric)
+//	coefficient sync: the ratio is multiplied by the unit's DOSSIER_SYNC
+//	           ratio before scoring (item 3.3)
 //	scope      unit (computed per unit) | province (computed for the province;
 //	           other units follow indicators.province_metrics)
-//	score      the score as an SQL expression of `ratio` (default: least(max, max * ratio))
-//	on_empty   rule (indicators.zero_denominator) | max | zero: the score when the denominator is 0
-//	spec       the line of the specification it implements
+//	score      the score as an SQL expression of `ratio` (default:
+//	           max * least(1, ratio / target)); the stored score is it
+//	           rounded to 2 decimals
+//	on_empty   null (the portal publishes null; indicators.zero_denominator
+//	           may replace it) | max | zero: the score when the denominator is 0
+//	spec       the item of the reference it implements
+//	gap        why the score may differ from the portal's: an input the
+//	           export does not carry (explain shows it)
 package indicators
 
 import (
@@ -33,7 +44,7 @@ import (
 var files embed.FS
 
 // FormulaVersion is stored with every result; change it with the rules.
-const FormulaVersion = "qd766-v1"
+const FormulaVersion = "dvcqg-2026"
 
 // Groups in report order, with their maxima (indicators-766.md).
 var Groups = []struct {
@@ -49,26 +60,23 @@ var Groups = []struct {
 	{"satisfaction", 18, "Mức độ hài lòng"},
 }
 
-// GroupCap returns the cap of a group's score (the payment fit caps its sum
-// of components at 10) and whether it has one.
-func GroupCap(indicator string) (float64, bool) {
-	if indicator == "payment" {
-		return 10, true
-	}
-	return 0, false
-}
-
 // Metric is one metric definition.
 type Metric struct {
 	Code      string
 	Indicator string
 	Max       float64
-	Scope     string // "unit" or "province"
-	Score     string // SQL expression of ratio, with max substituted
-	OnEmpty   string // "rule", "max" or "zero"
-	Spec      string
-	File      string
-	SQL       string // the SELECT (unit_code, numerator, denominator)
+	Target    float64 // 1 when linear
+	Official  string  // key of transform/official's formula
+	// Coefficient is "sync" when the ratio is scaled by the unit's
+	// DOSSIER_SYNC ratio before scoring, "" otherwise.
+	Coefficient string
+	Scope       string // "unit" or "province"
+	Score       string // SQL expression of ratio, with max substituted
+	OnEmpty     string // "null", "max" or "zero"
+	Spec        string
+	Gap         string // why the score may not match the portal's ("" when it can)
+	File        string
+	SQL         string // the SELECT (unit_code, numerator, denominator)
 }
 
 // Script is an SQL statement run as is (the period builder, findings).
@@ -118,7 +126,7 @@ func Metrics() ([]Metric, error) {
 
 func parseMetric(name, body string) (Metric, error) {
 	hdr, sql := splitHeader(body)
-	m := Metric{File: name, SQL: sql, Scope: "unit", OnEmpty: "rule", Score: "least(max, max * ratio)"}
+	m := Metric{File: name, SQL: sql, Scope: "unit", OnEmpty: "null", Target: 1}
 	for k, v := range hdr {
 		switch k {
 		case "metric":
@@ -131,6 +139,16 @@ func parseMetric(name, body string) (Metric, error) {
 				return m, fmt.Errorf("%s: max %q is not a number ≥ 0", name, v)
 			}
 			m.Max = f
+		case "target":
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 || f > 1 {
+				return m, fmt.Errorf("%s: target %q is not a number in (0, 1]", name, v)
+			}
+			m.Target = f
+		case "official":
+			m.Official = v
+		case "coefficient":
+			m.Coefficient = v
 		case "scope":
 			m.Scope = v
 		case "score":
@@ -139,9 +157,17 @@ func parseMetric(name, body string) (Metric, error) {
 			m.OnEmpty = v
 		case "spec":
 			m.Spec = v
+		case "gap":
+			m.Gap = v
 		default:
 			return m, fmt.Errorf("%s: unknown header key %q", name, k)
 		}
+	}
+	if m.Official == "" {
+		m.Official = m.Code
+	}
+	if m.Score == "" {
+		m.Score = "max * least(1, ratio / target)"
 	}
 	switch {
 	case !codeRe.MatchString(m.Code):
@@ -150,8 +176,10 @@ func parseMetric(name, body string) (Metric, error) {
 		return m, fmt.Errorf("%s: indicator %q", name, m.Indicator)
 	case m.Scope != "unit" && m.Scope != "province":
 		return m, fmt.Errorf("%s: scope %q", name, m.Scope)
-	case m.OnEmpty != "rule" && m.OnEmpty != "max" && m.OnEmpty != "zero":
+	case m.OnEmpty != "null" && m.OnEmpty != "max" && m.OnEmpty != "zero":
 		return m, fmt.Errorf("%s: on_empty %q", name, m.OnEmpty)
+	case m.Coefficient != "" && m.Coefficient != "sync":
+		return m, fmt.Errorf("%s: coefficient %q", name, m.Coefficient)
 	case !scoreRe.MatchString(m.Score):
 		return m, fmt.Errorf("%s: score expression %q has characters outside [a-z0-9_ .,*/()+-]", name, m.Score)
 	case m.Spec == "":
@@ -160,8 +188,9 @@ func parseMetric(name, body string) (Metric, error) {
 		return m, fmt.Errorf("%s: no SELECT", name)
 	}
 	// The score expression is trusted text from this package; the maximum
-	// is substituted as a number so the expression stays self-contained.
+	// and target are substituted as numbers so it stays self-contained.
 	m.Score = strings.ReplaceAll(m.Score, "max", strconv.FormatFloat(m.Max, 'f', -1, 64))
+	m.Score = strings.ReplaceAll(m.Score, "target", strconv.FormatFloat(m.Target, 'f', -1, 64))
 	return m, nil
 }
 

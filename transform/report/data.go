@@ -70,7 +70,8 @@ type TransparencyRow struct {
 	Metrics        []MetricLoss
 	LostByWard     float64 // points lost on metrics the ward can act on
 	LostByProvince float64 // points lost on province-level metrics
-	Causes         []Cause // the most frequent findings, most first
+	Causes         []Cause // the most frequent findings that cost points, most first
+	Risks          []Cause // findings that cost no points under the rules in force (late syncs), most first
 }
 
 // MetricLoss is one metric's points lost.
@@ -131,6 +132,7 @@ type Trend struct {
 var FindingLabel = map[string]string{
 	"not_synced":          "Chưa đồng bộ lên Cổng DVCQG",
 	"synced_late":         "Đồng bộ trễ",
+	"step_not_synced":     "Bước xử lý chưa đồng bộ",
 	"sync_error":          "Đồng bộ lỗi",
 	"no_received_date":    "Thiếu ngày tiếp nhận",
 	"bcqg_exceeds_portal": "Số báo cáo BCQG lớn hơn số trên Cổng",

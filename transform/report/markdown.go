@@ -91,29 +91,18 @@ func tables(d Data) []table {
 	out = append(out, t1)
 
 	t2 := table{File: "transparency.csv", Title: "2. Công khai, minh bạch: điểm bị mất và nguyên nhân",
-		Note: "Phần xã/phường khắc phục được (đồng bộ hồ sơ) tách khỏi phần cấp tỉnh (công bố, công khai thủ tục).",
+		Note: "Quy tắc của Cổng DVCQG (dvcqg-2026): phần xã/phường khắc phục được (đồng bộ hồ sơ) tách khỏi phần cấp tỉnh (công bố, công khai thủ tục — xã không khắc phục được). Hồ sơ đã đồng bộ được tính đủ dù đồng bộ trễ: đồng bộ trễ là rủi ro, không bị trừ điểm.",
 		Keys: []string{"unit_code", "unit_name", "lost_ward_can_act", "lost_province_level", "dossier_sync_lost", "publish_on_time_lost",
-			"public_update_on_time_lost", "public_content_full_lost", "top_causes"},
+			"public_update_on_time_lost", "public_content_full_lost", "top_causes", "sync_risks"},
 		Headers: []string{"Mã", "Đơn vị", "Điểm mất — xã/phường khắc phục được", "Điểm mất — cấp tỉnh", "DOSSIER_SYNC", "PUBLISH_ON_TIME",
-			"PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL", "Nguyên nhân chính (số hồ sơ)"}}
+			"PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL", "Nguyên nhân chính (số hồ sơ)", "Rủi ro, không trừ điểm (số hồ sơ)"}}
 	for _, r := range d.Transparency {
 		lost := map[string]float64{}
 		for _, m := range r.Metrics {
 			lost[m.Metric] = m.Lost
 		}
-		var causes []string
-		for k, c := range r.Causes {
-			if k == 3 { // the three most frequent; the rest is in explain
-				break
-			}
-			label := FindingLabel[c.Finding]
-			if label == "" {
-				label = c.Finding
-			}
-			causes = append(causes, fmt.Sprintf("%s (%s): %d", label, c.Finding, c.Count))
-		}
 		t2.Rows = append(t2.Rows, []string{r.Code, r.Name, f2(r.LostByWard), f2(r.LostByProvince), f2(lost["DOSSIER_SYNC"]),
-			f2(lost["PUBLISH_ON_TIME"]), f2(lost["PUBLIC_UPDATE_ON_TIME"]), f2(lost["PUBLIC_CONTENT_FULL"]), strings.Join(causes, "; ")})
+			f2(lost["PUBLISH_ON_TIME"]), f2(lost["PUBLIC_UPDATE_ON_TIME"]), f2(lost["PUBLIC_CONTENT_FULL"]), topCauses(r.Causes), topCauses(r.Risks)})
 	}
 	out = append(out, t2)
 
@@ -205,4 +194,20 @@ func escapeAll(cells []string) []string {
 		out[i] = strings.ReplaceAll(strings.ReplaceAll(c, "|", `\|`), "\n", " ")
 	}
 	return out
+}
+
+// topCauses lists the three most frequent findings; the rest is in explain.
+func topCauses(cs []Cause) string {
+	var out []string
+	for k, c := range cs {
+		if k == 3 {
+			break
+		}
+		label := FindingLabel[c.Finding]
+		if label == "" {
+			label = c.Finding
+		}
+		out = append(out, fmt.Sprintf("%s (%s): %d", label, c.Finding, c.Count))
+	}
+	return strings.Join(out, "; ")
 }

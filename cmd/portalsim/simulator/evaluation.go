@@ -12,13 +12,17 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dvcindex/dvcindex/transform/official"
 )
 
 // The official scores (portal-api.md §4) and the BCQG counts (§5) are what
-// the national portal published. The simulator computes them from its own
+// the national portal published. The simulator counts them from its own
 // generated data, independently of the pipeline, following
-// docs/indicators.md with every rule at its default: the values the portal
-// serves, read without the printing mess, and the true value of the field a
+// docs/indicators.md with every rule at its default (the national portal's
+// rules, formula version dvcqg-2026), and turns each ratio into a score
+// with transform/official's formulas: the values the portal serves, read
+// without the printing mess, and the true value of the field a
 // deliberately invalid record breaks (the portal knows its own records).
 // Choices docs/indicators.md leaves open are listed in the README.
 
@@ -37,10 +41,13 @@ type Metric struct {
 	// Num and Den are the counts behind the ratio (not published).
 	Num float64 `json:"-"`
 	Den float64 `json:"-"`
+	// Null: the portal publishes a null ratio and score (a zero denominator
+	// of a transparency or digitization metric); Score and Ratio read 0.
+	Null bool `json:"-"`
 }
 
 // Group is one of the six indicator groups; its score is the sum of its
-// metrics' (payment: capped at 10).
+// metrics' rounded scores, a null counted as 0.
 type Group struct {
 	Code    string   `json:"code"`
 	Score   float64  `json:"score"`
@@ -153,17 +160,17 @@ func (s *Simulator) resolveUnit(code string, p period) (string, error) {
 
 // acc accumulates one unit's figures of a period.
 type acc struct {
-	received, synced, late             int
-	fullDen, fullNum                   int // toan_trinh procedures: dossiers, online ones
-	online, postal                     int
-	procs, feeProcs, feePaid, feeSync  uint64 // procedure sets (bit = procedure.idx)
-	vneidProcs                         uint64
-	payDen, payNum                     int
-	finDen, finNum                     int
-	digitized, reused, store, vneid    int
-	ecert                              bool
-	bad                                int // dossiers with a petition or a dissatisfied rating
-	pet, petOnTime, petRated, petHappy int
+	received, synced, syncedOnTime    int // synced: DaDongBo; on time: every step within syncDeadline too
+	late                              int
+	online, postal, onlineResult      int    // onlineResult: online with an e-result when the result is a document
+	procs, feeProcs, feePaid, feeSync uint64 // procedure sets (bit = procedure.idx)
+	onlineProcs, citizenProcs         uint64
+	payDen, payNum                    int
+	resultLinked, soHoa               int
+	digitized, reused, store, citizen int
+	ecert                             bool
+	bad, badOrLate                    int // dossiers with a petition or a dissatisfied rating; or late
+	pet, petOnTime, petOK             int // petOK: neither dissatisfied nor late
 }
 
 // periodData are every unit's figures of one period.
@@ -173,8 +180,12 @@ type periodData struct {
 	district *unit   // valid on the period's last day (nil when none)
 	accs     map[string]*acc
 	// Province-level catalogue counts.
-	pubNum, updNum, decided int
-	fullContent, public     int
+	pubNum, decided          int
+	updNum, updDen           int
+	fullContent, public      int
+	wardProcs, districtProcs uint64 // catalogue procedures of each level
+	onlineOffered            uint64 // catalogue procedures offered online (toan_trinh or mot_phan)
+	allProcs                 uint64
 }
 
 // periodCache keeps the figures of the most recent periods.
@@ -234,27 +245,7 @@ func (s *Simulator) computePeriod(p period) *periodData {
 	}
 	scopes := pd.scopes(s, pd.accs)
 
-	// Catalogue (province level).
-	for _, it := range s.catalogue() {
-		decided, _ := time.ParseInLocation(layCompact, it.QuyetDinhCongBo.Ngay, Location)
-		if !decided.Before(p.start) && decided.Before(p.end) {
-			pd.decided++
-			basis, _ := time.ParseInLocation(layCompact, it.NgayHieuLucCanCu, Location)
-			public, _ := time.ParseInLocation(layCompact, it.NgayCongKhai, Location)
-			if !midnight(decided).After(s.cal.nthWorkDayBefore(basis, 5)) {
-				pd.pubNum++
-			}
-			if !midnight(public).After(s.cal.nthWorkDay(decided, 5)) {
-				pd.updNum++
-			}
-		}
-		if it.NgayCongKhai != "" {
-			pd.public++
-			if it.NoiDungDayDu {
-				pd.fullContent++
-			}
-		}
-	}
+	pd.catalogueCounts(s)
 
 	// Petitions: those received in p, and the dossiers any petition names.
 	related := map[int]bool{}
@@ -271,16 +262,20 @@ func (s *Simulator) computePeriod(p period) *periodData {
 			if pf.received.Before(p.start) || !pf.received.Before(p.end) {
 				continue
 			}
-			onTime := (!pf.handled.IsZero() && !pf.handled.After(pf.due)) || !pf.due.Before(lastMoment) // due at the last moment: not yet late, as for dossiers
+			// Open at the end of the period (or today, for a running one)
+			// and not past due: on time.
+			judged := lastMoment
+			if now := s.opts.Now(); now.Before(judged) {
+				judged = now
+			}
+			onTime := (!pf.handled.IsZero() && !pf.handled.After(pf.due)) ||
+				((pf.handled.IsZero() || pf.handled.After(lastMoment)) && !pf.due.Before(judged))
 			for _, a := range scopes[pf.u] {
 				a.pet++
 				if onTime {
 					a.petOnTime++
-				}
-				if pf.rating == 1 || pf.rating == 2 {
-					a.petRated++
-					if pf.rating == 1 {
-						a.petHappy++
+					if pf.rating != 2 {
+						a.petOK++
 					}
 				}
 			}
@@ -331,30 +326,31 @@ func (pd *periodData) scopes(s *Simulator, accs map[string]*acc) map[*unit][]*ac
 func (a *acc) add(b *acc) {
 	a.received += b.received
 	a.synced += b.synced
+	a.syncedOnTime += b.syncedOnTime
 	a.late += b.late
-	a.fullDen += b.fullDen
-	a.fullNum += b.fullNum
 	a.online += b.online
 	a.postal += b.postal
+	a.onlineResult += b.onlineResult
 	a.procs |= b.procs
 	a.feeProcs |= b.feeProcs
 	a.feePaid |= b.feePaid
 	a.feeSync |= b.feeSync
-	a.vneidProcs |= b.vneidProcs
+	a.onlineProcs |= b.onlineProcs
+	a.citizenProcs |= b.citizenProcs
 	a.payDen += b.payDen
 	a.payNum += b.payNum
-	a.finDen += b.finDen
-	a.finNum += b.finNum
+	a.resultLinked += b.resultLinked
+	a.soHoa += b.soHoa
 	a.digitized += b.digitized
 	a.reused += b.reused
 	a.store += b.store
-	a.vneid += b.vneid
+	a.citizen += b.citizen
 	a.ecert = a.ecert || b.ecert
 	a.bad += b.bad
+	a.badOrLate += b.badOrLate
 	a.pet += b.pet
 	a.petOnTime += b.petOnTime
-	a.petRated += b.petRated
-	a.petHappy += b.petHappy
+	a.petOK += b.petOK
 }
 
 // dossierPass accumulates dossiers [lo, hi) received in pd's period into
@@ -372,81 +368,85 @@ func (s *Simulator) dossierPass(pd *periodData, lo, hi int, accs map[string]*acc
 			continue
 		}
 		late := s.isLate(&f, lastMoment)
-		synced := f.daDongBo
+		onTimeSync := f.daDongBo
 		for _, st := range f.steps[:f.nSteps] {
-			synced = synced && !st.sync.IsZero() && st.sync.Sub(st.t) <= syncDeadline
+			onTimeSync = onTimeSync && !st.sync.IsZero() && st.sync.Sub(st.t) <= syncDeadline
 		}
-		proc := f.proc
-		bit := uint64(1) << proc.idx
-		full := fullyOnline[proc.national]
-		docResult := proc.result != ""
-		hasFees := len(proc.fees) > 0
-		bad := related[i] || f.rating == 3
-		// Finished: the end status is 9 or 10, i.e. NgayKetThucXuLy or
-		// NgayTra is set and no single pending supplement stopped the clock.
-		finished := (!f.F.IsZero() || !f.T.IsZero()) && !(f.nSups == 1 && f.sups[0].recv.IsZero())
 		for _, a := range scopes[f.u] {
-			a.received++
-			if synced {
-				a.synced++
-			}
-			if late {
-				a.late++
-			}
-			a.procs |= bit
-			if full {
-				a.fullDen++
-				if f.ch == 2 && (!docResult || f.resultLink) {
-					a.fullNum++
-				}
-			}
-			switch f.ch {
-			case 2:
-				a.online++
-			case 3:
-				a.postal++
-			}
-			if hasFees {
-				a.feeProcs |= bit
-				if !f.feesZero {
-					a.payDen++
-					if f.paid {
-						a.payNum++
-					}
-				}
-				if f.paid {
-					a.feePaid |= bit
-				}
-				if f.feeData {
-					a.feeSync |= bit
-				}
-			}
-			if docResult && finished {
-				a.finDen++
-				if f.resultLink {
-					a.finNum++
-				}
-			}
-			if f.digitized {
-				a.digitized++
-			}
-			if f.reused {
-				a.reused++
-			}
-			if f.store {
-				a.store++
-			}
-			if f.vneid {
-				a.vneid++
-				a.vneidProcs |= bit
-			}
-			if eCertifiedCopies[proc.national] {
-				a.ecert = true
-			}
-			if bad {
-				a.bad++
+			a.count(&f, late, onTimeSync, related[i])
+		}
+	}
+}
+
+// count adds one dossier received in the period to a unit's figures.
+func (a *acc) count(f *facts, late, onTimeSync, petitioned bool) {
+	proc := f.proc
+	bit := uint64(1) << proc.idx
+	docResult := proc.result != ""
+	bad := petitioned || f.rating == 3
+	a.received++
+	if f.daDongBo {
+		a.synced++
+	}
+	if onTimeSync {
+		a.syncedOnTime++
+	}
+	if late {
+		a.late++
+	}
+	if bad {
+		a.bad++
+	}
+	if bad || late {
+		a.badOrLate++
+	}
+	a.procs |= bit
+	switch f.ch {
+	case 2:
+		a.online++
+		a.onlineProcs |= bit
+		if !docResult || f.resultLink {
+			a.onlineResult++
+		}
+	case 3:
+		a.postal++
+	}
+	if len(proc.fees) > 0 {
+		a.feeProcs |= bit
+		if !f.feesZero {
+			a.payDen++
+			if f.paid {
+				a.payNum++
 			}
 		}
+		if f.paid {
+			a.feePaid |= bit
+		}
+		if f.feeData && !f.feesZero {
+			a.feeSync |= bit
+		}
+	}
+	if f.resultLink {
+		a.resultLinked++
+	}
+	if f.digitized {
+		a.digitized++
+		if !docResult || f.resultLink {
+			a.soHoa++
+		}
+	}
+	if f.reused {
+		a.reused++
+	}
+	if f.store {
+		a.store++
+	}
+	if f.vneid || f.store {
+		a.citizen++
+		a.citizenProcs |= bit
+	}
+	if eCertifiedCopies[proc.national] {
+		a.ecert = true
 	}
 }
 
@@ -540,49 +540,135 @@ func (s *Simulator) BCQGReceived(unit, periodKey string) (int, error) {
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
-func ratioOf(num, den float64) float64 {
-	if den == 0 {
-		return 0
+// catalogueCounts are the catalogue's figures of the period: items 1.1–1.3
+// (province level) and the procedures of each level and those offered
+// online (items 3.1, 3.2, 4.5a).
+func (pd *periodData) catalogueCounts(s *Simulator) {
+	p := pd.p
+	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(p.start) && t.Before(p.end) }
+	for _, it := range s.catalogue() {
+		decided, _ := time.ParseInLocation(layCompact, it.QuyetDinhCongBo.Ngay, Location)
+		basis, _ := time.ParseInLocation(layCompact, it.NgayHieuLucCanCu, Location)
+		public, _ := time.ParseInLocation(layCompact, it.NgayCongKhai, Location)
+		if in(decided) {
+			pd.decided++
+			if !midnight(decided).After(s.cal.nthWorkDayBefore(basis, 5)) {
+				pd.pubNum++
+			}
+		}
+		// 1.2: made public in the period, or due (decision + 5 working
+		// days) in the period.
+		if !decided.IsZero() {
+			deadline := s.cal.nthWorkDay(decided, 5)
+			if in(public) || in(deadline) {
+				pd.updDen++
+				if !public.IsZero() && !midnight(public).After(deadline) {
+					pd.updNum++
+				}
+			}
+		}
+		if it.NgayCongKhai != "" {
+			pd.public++
+			if it.NoiDungDayDu {
+				pd.fullContent++
+			}
+		}
 	}
-	return num / den
+	for _, pr := range s.rd.procs {
+		bit := uint64(1) << pr.idx
+		pd.allProcs |= bit
+		if pr.ward {
+			pd.wardProcs |= bit
+		}
+		if pr.district {
+			pd.districtProcs |= bit
+		}
+		if !notOnline[pr.national] {
+			pd.onlineOffered |= bit
+		}
+	}
 }
 
-// metric builds a metric; score is computed from the ratio r (0–1).
-func metric(code string, maxv, num, den float64, score func(r float64) float64) Metric {
-	r := ratioOf(num, den)
-	sc := min(maxv, maxv*r)
-	if score != nil {
-		sc = score(r)
+// levelProcs are the catalogue procedures of a unit's level: every one for
+// the province, the district's or the wards'.
+func (pd *periodData) levelProcs(key string) uint64 {
+	switch {
+	case key == ProvinceCode:
+		return pd.allProcs
+	case pd.district != nil && key == pd.district.code:
+		return pd.districtProcs
 	}
-	if den == 0 {
-		sc = 0 // zero_denominator: zero
-	}
-	return Metric{Code: code, Score: round2(max(0, sc)), Max: maxv, Ratio: round2(100 * r), Num: num, Den: den}
+	return pd.wardProcs
 }
 
-// constant is a metric whose rule awards a fixed value (ratio r, 0–1).
-func constant(code string, maxv, score, r float64) Metric {
-	return Metric{Code: code, Score: score, Max: maxv, Ratio: round2(100 * r)}
+// score builds a metric from its counts with transform/official's formula
+// (rule is the formula's key: the portal's code or the reference's item),
+// s being the sync coefficient of item 3.3 (1 elsewhere).
+func score(code, rule string, num, den, s float64) Metric {
+	f, ok := official.Lookup(rule)
+	if !ok {
+		panic("no official formula " + rule) // the rule table is fixed at compile time
+	}
+	m := Metric{Code: code, Max: f.Max, Num: num, Den: den}
+	sc, err := f.ScoreScaled(num, den, s)
+	if err != nil {
+		panic(err) // counts are never negative
+	}
+	r, _ := f.Ratio(num, den)
+	switch {
+	case sc == nil:
+		m.Null = true
+	default:
+		m.Score = *sc
+	}
+	if r != nil {
+		m.Ratio = *r
+	}
+	return m
 }
 
+// info is an informational share: maximum 0, score 0.
+func info(code string, num, den float64) Metric {
+	r := 0.0
+	if den > 0 {
+		r = round2(100 * num / den)
+	}
+	return Metric{Code: code, Ratio: r, Num: num, Den: den}
+}
+
+// group sums the rounded scores of its metrics, a null counted as 0, and
+// keeps every metric's maximum.
 func group(code string, maxv float64, ms ...Metric) Group {
-	sum := 0.0
+	scores := make([]*float64, 0, len(ms))
 	for _, m := range ms {
-		sum += m.Score
+		if !m.Null {
+			scores = append(scores, &m.Score)
+		}
 	}
-	return Group{Code: code, Score: round2(min(maxv, sum)), Max: maxv, Metrics: ms}
+	return Group{Code: code, Score: official.GroupTotal(scores), Max: maxv, Metrics: ms}
 }
 
 func pop(x uint64) float64 { return float64(bits.OnesCount64(x)) }
 
-var fullyOnlineMask = func(procs []*procedure) uint64 {
-	var m uint64
-	for _, p := range procs {
-		if fullyOnline[p.national] {
-			m |= 1 << p.idx
-		}
+// syncDenominator is DOSSIER_SYNC's denominator: max(BCQG, portal); both 0:
+// last year's BCQG ÷ 12 (month), ÷ 4 (quarter) or whole (year).
+func (s *Simulator) syncDenominator(key string, p period, received int) float64 {
+	den := float64(max(s.bcqgValue(key, p, received), received))
+	if den != 0 {
+		return den
 	}
-	return m
+	prev, perr := parsePeriod(strconv.Itoa(p.year - 1))
+	if _, err := s.resolveUnit(key, prev); perr != nil || err != nil {
+		return 0
+	}
+	v := float64(s.bcqgValue(key, prev, s.periodData(prev).accs[key].received))
+	switch p.kind {
+	case 'M':
+		return v / 12
+	case 'Q':
+		return v / 4
+	}
+	return v
 }
 
 // OfficialScores returns what the national portal published for unit (a GSO
@@ -598,99 +684,62 @@ func (s *Simulator) OfficialScores(unit, periodKey string) (Evaluation, error) {
 		return Evaluation{}, err
 	}
 	pd := s.periodData(p)
-	a, prov := pd.accs[key], pd.accs[ProvinceCode]
+	ev := Evaluation{Unit: unit, Period: p.key, Groups: pd.groups(key, s.syncDenominator(key, p, pd.accs[key].received))}
+	return ev, nil
+}
+
+// groups scores one unit's figures with the rules of dvcqg-2026
+// (docs/indicators.md).
+func (pd *periodData) groups(key string, syncDen float64) []Group {
+	a := pd.accs[key]
 	f := func(x int) float64 { return float64(x) }
-
-	// DOSSIER_SYNC: max(BCQG, portal); both 0: last year's BCQG ÷ 12 / 4 / 1.
-	den := f(max(s.bcqgValue(key, p, a.received), a.received))
-	if den == 0 {
-		prev, perr := parsePeriod(strconv.Itoa(p.year - 1))
-		if _, err := s.resolveUnit(key, prev); perr == nil && err == nil {
-			v := f(s.bcqgValue(key, prev, s.periodData(prev).accs[key].received))
-			switch p.kind {
-			case 'M':
-				den = v / 12
-			case 'Q':
-				den = v / 4
-			default:
-				den = v
-			}
-		}
-	}
-
-	// ELECTRONIC_CERTIFIED_COPY: a ward 1/0; the district and the province,
-	// the share of their wards.
-	var ecNum, ecDen float64
-	switch {
-	case key == ProvinceCode || (pd.district != nil && key == pd.district.code):
-		for _, w := range pd.wards {
-			if key == ProvinceCode || w.district == key {
-				ecDen++
-				if pd.accs[w.code].ecert {
-					ecNum++
-				}
-			}
-		}
-	default:
-		ecDen = 1
-		if a.ecert {
-			ecNum = 1
-		}
-	}
-
 	rec := f(a.received)
-	petOnTime := constant("PETITION_PROCESSING_ON_TIME", 6, 6, 1)
-	if a.pet > 0 {
-		petOnTime = metric("PETITION_PROCESSING_ON_TIME", 6, f(a.petOnTime), f(a.pet), nil)
+	sync := score("DOSSIER_SYNC", "DOSSIER_SYNC", f(a.synced), syncDen, 1)
+	coef := 1.0 // item 3.3: the DOSSIER_SYNC ratio, 1 when it has no data
+	if syncDen > 0 {
+		coef = f(a.synced) / syncDen
 	}
-	petHappy := constant("PETITION_HANDLING_SATISFACTION", 6, 6, 1)
-	if a.petRated > 0 {
-		petHappy = metric("PETITION_HANDLING_SATISFACTION", 6, f(a.petHappy), f(a.petRated), nil)
-	}
-	recvSat := constant("DOSSIER_RECEIVING_SATISFACTION", 6, 0, 0)
-	if a.received > 0 {
-		r := max(0, 1-(f(a.late)/rec+f(a.bad)/rec))
-		recvSat = Metric{Code: "DOSSIER_RECEIVING_SATISFACTION", Score: round2(min(6, 6*r/0.90)), Max: 6,
-			Ratio: round2(100 * r), Num: rec - f(a.late) - f(a.bad), Den: rec}
-	}
-	full := fullyOnlineMask(s.rd.procs)
-	direct := f(a.received - a.online - a.postal)
+	level := pd.levelProcs(key)
+	onlineLevel := level & pd.onlineOffered
 	fee := pop(a.feeProcs)
-
-	ev := Evaluation{Unit: unit, Period: p.key, Groups: []Group{
+	return []Group{
 		group("transparency", 18,
-			metric("PUBLISH_ON_TIME", 6, f(pd.pubNum), f(pd.decided), nil),
-			metric("PUBLIC_UPDATE_ON_TIME", 4, f(pd.updNum), f(pd.decided), nil),
-			metric("PUBLIC_CONTENT_FULL", 2, f(pd.fullContent), f(pd.public), nil),
-			metric("DOSSIER_SYNC", 6, f(a.synced), den, nil),
+			score("PUBLISH_ON_TIME", "PUBLISH_ON_TIME", f(pd.pubNum), f(pd.decided), 1),
+			score("PUBLIC_UPDATE_ON_TIME", "PUBLIC_UPDATE_ON_TIME", f(pd.updNum), f(pd.updDen), 1),
+			score("PUBLIC_CONTENT_FULL", "PUBLIC_CONTENT_FULL", f(pd.fullContent), f(pd.public), 1),
+			sync,
 		),
 		group("progress", 20,
-			metric("ON_TIME", 20, rec-f(a.late), rec, nil),
+			score("ON_TIME", "2.1", rec-f(a.late), rec, 1),
 		),
 		group("online", 12,
-			metric("ONLINE_FULL_PROCESS", 12, f(a.fullNum), f(a.fullDen), nil),
-			metric("ONLINE_OFFERED", 0, pop(a.procs&full), pop(a.procs), nil),
-			metric("CHANNEL_ONLINE", 0, f(a.online), rec, nil),
-			metric("CHANNEL_DIRECT", 0, direct, rec, nil),
-			metric("CHANNEL_POSTAL", 0, f(a.postal), rec, nil),
+			score("ONLINE_SERVICE_PROVIDED", "3.1", pop(onlineLevel), pop(level), 1),
+			score("ONLINE_PROCEDURES_USED", "3.2", pop(a.onlineProcs&onlineLevel), pop(onlineLevel), 1),
+			score("ONLINE_DOSSIERS", "3.3", f(a.onlineResult), rec, coef),
+			info("CHANNEL_ONLINE", f(a.online), rec),
+			info("CHANNEL_DIRECT", f(a.received-a.online-a.postal), rec),
+			info("CHANNEL_POSTAL", f(a.postal), rec),
 		),
 		group("payment", 10,
-			metric("PAID_ONLINE", 6, f(a.payNum), f(a.payDen), func(r float64) float64 { return 6 * r }),
-			metric("FEE_PROCEDURES_PAID_ONLINE", 2, pop(a.feePaid), fee, func(r float64) float64 { return min(2, 2.5*r) }),
-			metric("FEE_PROCEDURES_SYNCED", 2.5, pop(a.feeSync), fee, func(r float64) float64 { return 2.5 * r }),
+			score("PAID_ONLINE", "3.6", f(a.payNum), f(a.payDen), 1),
+			score("FEE_PROCEDURES_PAID_ONLINE", "3.5b", pop(a.feePaid), fee, 1),
+			score("FEE_PROCEDURES_SYNCED", "3.5", pop(a.feeSync), fee, 1),
 		),
 		group("digitization", 22,
-			metric("ORIGINAL_RESULT_AVAILABLE", 6, f(a.finNum), f(a.finDen), nil),
-			metric("SO_HOA_GIAY_TO_GIAI_QUYET", 4, f(a.digitized), rec, nil),
-			metric("ELECTRONIC_CERTIFIED_COPY", 2, ecNum, ecDen, nil),
-			metric("REUSED_DIGITIZED_DATA", 2, f(a.reused), rec, func(r float64) float64 { return min(2, 2*r/0.80) }),
-			metric("SYNCED_WITH_DVCQG_PERSONAL_STORAGE", 4, f(a.store), rec, nil),
-			metric("CITIZEN_DATA_CONNECTED_DOSSIER", 2, f(prov.vneid), f(prov.received), nil),
-			metric("CITIZEN_DATA_CONNECTED_FORMALITY", 2, pop(prov.vneidProcs), pop(prov.procs), nil),
+			score("ORIGINAL_RESULT_AVAILABLE", "ORIGINAL_RESULT_AVAILABLE", f(a.resultLinked), rec, 1),
+			score("SO_HOA_GIAY_TO_GIAI_QUYET", "SO_HOA_GIAY_TO_GIAI_QUYET", f(a.soHoa), rec, 1),
+			score("ELECTRONIC_CERTIFIED_COPY", "ELECTRONIC_CERTIFIED_COPY", 1, 1, 1),
+			score("REUSED_DIGITIZED_DATA", "REUSED_DIGITIZED_DATA", f(a.reused), rec, 1),
+			score("SYNCED_WITH_DVCQG_PERSONAL_STORAGE", "SYNCED_WITH_DVCQG_PERSONAL_STORAGE", f(a.store), rec, 1),
+			score("CITIZEN_DATA_CONNECTED_DOSSIER", "CITIZEN_DATA_CONNECTED_DOSSIER", f(a.citizen), rec, 1),
+			score("CITIZEN_DATA_CONNECTED_FORMALITY", "CITIZEN_DATA_CONNECTED_FORMALITY", pop(a.citizenProcs), pop(level), 1),
 		),
-		group("satisfaction", 18, petOnTime, petHappy, recvSat),
-	}}
-	return ev, nil
+		group("satisfaction", 18,
+			score("PETITION_PROCESSING_ON_TIME", "PETITION_PROCESSING_ON_TIME", f(a.petOnTime), f(a.pet), 1),
+			score("PETITION_HANDLING_SATISFACTION", "PETITION_HANDLING_SATISFACTION", f(a.petOK), f(a.pet), 1),
+			score("DOSSIER_RECEIVING_SATISFACTION", "DOSSIER_RECEIVING_SATISFACTION", rec-f(a.badOrLate), rec, 1),
+		),
+	}
 }
 
 func (s *Simulator) handleEvaluation(w http.ResponseWriter, r *http.Request) {

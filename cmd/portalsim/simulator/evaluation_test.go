@@ -21,16 +21,16 @@ var wantMetrics = []struct {
 }{
 	{"transparency", 18, []string{"PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL", "DOSSIER_SYNC"}},
 	{"progress", 20, []string{"ON_TIME"}},
-	{"online", 12, []string{"ONLINE_FULL_PROCESS", "ONLINE_OFFERED", "CHANNEL_ONLINE", "CHANNEL_DIRECT", "CHANNEL_POSTAL"}},
+	{"online", 12, []string{"ONLINE_SERVICE_PROVIDED", "ONLINE_PROCEDURES_USED", "ONLINE_DOSSIERS", "CHANNEL_ONLINE", "CHANNEL_DIRECT", "CHANNEL_POSTAL"}},
 	{"payment", 10, []string{"PAID_ONLINE", "FEE_PROCEDURES_PAID_ONLINE", "FEE_PROCEDURES_SYNCED"}},
 	{"digitization", 22, []string{"ORIGINAL_RESULT_AVAILABLE", "SO_HOA_GIAY_TO_GIAI_QUYET", "ELECTRONIC_CERTIFIED_COPY",
 		"REUSED_DIGITIZED_DATA", "SYNCED_WITH_DVCQG_PERSONAL_STORAGE", "CITIZEN_DATA_CONNECTED_DOSSIER", "CITIZEN_DATA_CONNECTED_FORMALITY"}},
 	{"satisfaction", 18, []string{"PETITION_PROCESSING_ON_TIME", "PETITION_HANDLING_SATISFACTION", "DOSSIER_RECEIVING_SATISFACTION"}},
 }
 
-// Province-level metrics a ward inherits.
-var provinceMetrics = []string{"PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL",
-	"CITIZEN_DATA_CONNECTED_DOSSIER", "CITIZEN_DATA_CONNECTED_FORMALITY"}
+// Province-level metrics a ward inherits (dvcqg-2026: the citizen-data
+// metrics are per unit).
+var provinceMetrics = []string{"PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL"}
 
 var (
 	evalSimOnce sync.Once
@@ -104,7 +104,11 @@ func TestEvaluationShape(t *testing.T) {
 					if m.Code != w.codes[j] {
 						t.Fatalf("%s metric %d: %s, want %s", g.Code, j, m.Code, w.codes[j])
 					}
-					if m.Score < 0 || m.Score > m.Max || m.Ratio < 0 || m.Ratio > 100 || math.IsNaN(m.Score) {
+					// CITIZEN_DATA_CONNECTED_FORMALITY counts procedures used
+					// outside the level's catalogue too (the portal publishes
+					// 1301/1300 for a province).
+					overflow := m.Code == "CITIZEN_DATA_CONNECTED_FORMALITY"
+					if m.Score < 0 || m.Score > m.Max || m.Ratio < 0 || (m.Ratio > 100 && !overflow) || math.IsNaN(m.Score) {
 						t.Fatalf("%s: score %v of %v, ratio %v", m.Code, m.Score, m.Max, m.Ratio)
 					}
 					sum += m.Score
@@ -237,12 +241,17 @@ func mustBCQG(t *testing.T, s *Simulator, unit, period string) int {
 	return n
 }
 
-// The late-sync ward loses DOSSIER_SYNC for a known cause; the others do not.
+// The late-sync ward syncs its steps late: a risk the portal does not score
+// (dvcqg-2026 counts synced dossiers, however late), so its DOSSIER_SYNC is
+// in line with the others', while its share synced within the 24-hour
+// deadline (the sync_scoring: deadline reading) is far below theirs.
 func TestLateSyncUnit(t *testing.T) {
 	t.Parallel()
 	s := sharedEvalSim(t)
-	ratios := map[string]float64{}
-	var others []float64
+	p, _ := parsePeriod("2024-Q2")
+	pd := s.periodData(p)
+	ratios, onTime := map[string]float64{}, map[string]float64{}
+	var others, othersOnTime []float64
 	for _, u := range []string{"21637", "21640", "21643", "21646", "21655", "21658", "21661", "21664", "21667", "21670", "21673", "21685"} {
 		ev, err := s.OfficialScores(u, "2024-Q2")
 		if err != nil {
@@ -250,13 +259,19 @@ func TestLateSyncUnit(t *testing.T) {
 		}
 		m, _ := ev.Metric("DOSSIER_SYNC")
 		ratios[u] = m.Ratio
+		onTime[u] = 100 * float64(pd.accs[u].syncedOnTime) / m.Den
 		if u != "21640" {
 			others = append(others, m.Ratio)
+			othersOnTime = append(othersOnTime, onTime[u])
 		}
 	}
 	sort.Float64s(others)
-	if ratios["21640"] > 30 || ratios["21640"] > others[0]/2 {
-		t.Fatalf("late-sync ward DOSSIER_SYNC %.1f%%, others from %.1f%%: %v", ratios["21640"], others[0], ratios)
+	sort.Float64s(othersOnTime)
+	if ratios["21640"] < others[0]-5 {
+		t.Fatalf("late-sync ward DOSSIER_SYNC %.1f%%, others from %.1f%%: late syncs must cost no points: %v", ratios["21640"], others[0], ratios)
+	}
+	if onTime["21640"] > 30 || onTime["21640"] > othersOnTime[0]/2 {
+		t.Fatalf("late-sync ward synced on time %.1f%%, others from %.1f%%: %v", onTime["21640"], othersOnTime[0], onTime)
 	}
 	lateSync := 0
 	for i := 0; i < s.Len(); i++ {
@@ -471,11 +486,14 @@ func TestScenarioRates(t *testing.T) {
 			t.Errorf("ward %s: %d e-certified-copy dossiers", u, ecert[u])
 		}
 	}
-	// The province's ELECTRONIC_CERTIFIED_COPY is the share of wards with one.
-	ev, _ := s.OfficialScores("H08", "2024")
-	m, _ := ev.Metric("ELECTRONIC_CERTIFIED_COPY")
-	if m.Num != 15 || m.Den != 17 {
-		t.Fatalf("province ELECTRONIC_CERTIFIED_COPY %+v, want 15 of 17 wards", m)
+	// ELECTRONIC_CERTIFIED_COPY is a constant 2 (dvcqg-2026), even for the
+	// wards without an e-certified-copy dossier.
+	for _, u := range []string{"H08", "21637"} {
+		ev, _ := s.OfficialScores(u, "2024")
+		m, _ := ev.Metric("ELECTRONIC_CERTIFIED_COPY")
+		if m.Score != 2 || m.Ratio != 100 {
+			t.Fatalf("%s ELECTRONIC_CERTIFIED_COPY %+v, want the constant 2", u, m)
+		}
 	}
 }
 

@@ -271,3 +271,11 @@ func paymentTree(root Department, depts []Department) any {
 	}
 	return out
 }
+
+// ratioOf is num/den, 0 when den is 0 (a published ratio of nothing).
+func ratioOf(num, den float64) float64 {
+	if den == 0 {
+		return 0
+	}
+	return num / den
+}

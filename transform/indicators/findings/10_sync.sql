@@ -1,7 +1,8 @@
--- spec: Why a ward loses DOSSIER_SYNC points — each is a finding on a dossier or a count: not_synced, synced_late (which step, how late), no_received_date, bcqg_exceeds_portal, sync_error (with MaLoi). (indicators-766.md §1)
--- Dossiers never synced, or with a step that never reached the national portal.
+-- spec: Why a ward loses DOSSIER_SYNC points (item 1.4, indicators-766-official.md §2.1) — not_synced (the dossier never reached the portal), no_received_date, bcqg_exceeds_portal, sync_error (with MaLoi) — and the sync risks the portal does not score (indicators.sync_scoring: official): step_not_synced, synced_late (which step, how late against indicators.sync_deadline). With sync_scoring: deadline those cost points too.
+-- Dossiers never synced (not_synced), or synced with a step that never
+-- reached the national portal (step_not_synced).
 INSERT INTO {db}.dossier_findings (period, dossier_id, metric, finding, unit_code, procedure_code, indicator, detail, severity, compute_id, version)
-SELECT @period, dossier_id, 'DOSSIER_SYNC', 'not_synced', unit_code, procedure_code, 'transparency',
+SELECT @period, dossier_id, 'DOSSIER_SYNC', if(dossier_synced = 0, 'not_synced', 'step_not_synced'), unit_code, procedure_code, 'transparency',
        if(dossier_synced = 0,
           'the dossier was never synced to the national portal (DongBoDVCQG.DaDongBo = 0)',
           concat(toString(steps_unsynced), ' of ', toString(steps_timed), ' processing steps never reached the national portal', step_detail)),

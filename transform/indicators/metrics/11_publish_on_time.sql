@@ -2,7 +2,8 @@
 -- indicator: transparency
 -- max: 6
 -- scope: province
--- spec: procedures whose publishing decision date ≤ legal-basis effective date − 5 working days, over procedures published in the period. Province level. (indicators-766.md §1)
+-- gap: the catalogue holds one publishing decision per procedure; the portal counts a procedure late if any of its decisions is late.
+-- spec: item 1.1 (indicators-766-official.md §2.1): procedures whose publishing decision (QuyetDinhCongBo.Ngay) is in the period and ≤ the legal basis effective date (NgayHieuLucCanCu) − 5 working days ÷ procedures whose decision is in the period; null when none. Province only, inherited by every unit (§1.5). The catalogue holds one decision per procedure, so the any-late rule over several decisions cannot apply.
 -- Each join has its own key name: 18.16 resolves a USING column by its
 -- original name inside nested subqueries.
 -- work_index(D) = working days strictly before D; D ≤ B − 5 working days ⟺ work_index(D) ≤ work_index(B) − 5.

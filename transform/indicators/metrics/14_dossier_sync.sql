@@ -3,7 +3,8 @@
 -- indicator: transparency
 -- max: 6
 -- scope: unit
--- spec: dossiers synced on time with NgayTiepNhan in the period, over max(dossiers received per BCQG, dossiers received per the portal's own count); both 0: last year's BCQG total ÷ 12 (month), ÷ 4 (quarter), or whole (year). (indicators-766.md §1)
+-- gap: the portal's denominator is a temporary BCQG figure (TEMP_NATIONAL_REPORT_DENOMINATOR) and its sync statistics are not in the export.
+-- spec: item 1.4 (indicators-766-official.md §2.1): dossiers synced to the national portal (DongBoDVCQG.DaDongBo = 1, no timeliness condition) with NgayTiepNhan in the period ÷ max(dossiers received per BCQG, per the portal); both 0: last year's BCQG total ÷ 12 (month), ÷ 4 (quarter), or whole (year); still 0: null. With indicators.sync_scoring: deadline the numerator is the dossiers whose every step reached the portal within indicators.sync_deadline.
 SELECT
     unit_code,
     toFloat64(n_synced) AS numerator,
@@ -17,7 +18,7 @@ FROM
         FROM (SELECT unit_code FROM {db}.compute_units WHERE compute_id = @compute_id)
         ANY LEFT JOIN
         (
-            SELECT unit_code, countIf(synced_on_time = 1) AS n_synced, count() AS portal
+            SELECT unit_code, countIf(if(@sync_scoring = 'deadline', synced_on_time, dossier_synced) = 1) AS n_synced, count() AS portal
             FROM {db}.period_dossiers
             WHERE compute_id = @compute_id
             GROUP BY unit_code

@@ -1,7 +1,9 @@
 -- metric: ON_TIME
 -- indicator: progress
 -- max: 20
--- spec: dossiers handled on or before time, over dossiers received in the period (finished and unfinished); no end status yet: the last moment of the period is the end time. (indicators-766.md §2)
+-- official: 2.1
+-- on_empty: zero
+-- spec: item 2.1 (indicators-766-official.md §2.2): dossiers finished on time plus unfinished ones not yet past due at the end of the period ÷ dossiers received in the period; 0/0 scores 0.
 SELECT unit_code, toFloat64(countIf(late = 0)) AS numerator, toFloat64(count()) AS denominator
 FROM {db}.period_dossiers
 WHERE compute_id = @compute_id
