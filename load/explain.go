@@ -93,8 +93,9 @@ FROM
 ANY LEFT JOIN (SELECT national_code, name FROM {db}.v_procedures) USING national_code
 ORDER BY metric, n DESC`
 
-	// Dossiers of the most frequent cause first, the worst of each first:
-	// the evidence follows the ranking of causes.
+	// Dossiers of findings that lose points first (risks after them), then
+	// of the most frequent cause first, the worst of each first: the
+	// evidence follows the ranking of causes.
 	explainDossiersSQL = `SELECT metric, finding, dossier_id, procedure_code, unit_code, detail, severity, owner
 FROM
 (
@@ -112,7 +113,7 @@ FROM
         WHERE period = @period AND has(@units, unit_code)
         GROUP BY metric, finding
     ) USING (metric, finding)
-    ORDER BY metric, finding_count DESC, finding, severity DESC, dossier_id
+    ORDER BY metric, has(@risks, finding), finding_count DESC, finding, severity DESC, dossier_id
     LIMIT @per_metric BY metric
 )
 ANY LEFT JOIN
@@ -121,7 +122,7 @@ ANY LEFT JOIN
     FROM {db}.v_dossiers
     WHERE dossier_id IN (SELECT dossier_id FROM {db}.v_dossier_findings WHERE period = @period AND has(@units, unit_code))
 ) USING dossier_id
-ORDER BY metric, finding_count DESC, finding, severity DESC, dossier_id`
+ORDER BY metric, has(@risks, finding), finding_count DESC, finding, severity DESC, dossier_id`
 )
 
 // Explanation is everything explain shows for one unit and period.
@@ -135,12 +136,18 @@ type Explanation struct {
 
 // Explain reads what a unit lost in a period: its metrics ranked by points
 // lost, and for each the finding counts, the procedures and the dossiers
-// that cost the most (perMetric of each). Owners appear only as a prefix of
-// their keyed hash.
-func (s *Store) Explain(ctx context.Context, unit, period, indicator string, perMetric int) (Explanation, error) {
+// that cost the most (perMetric of each), the dossiers of findings that
+// lose points before those of risks (findings named in risks). Owners
+// appear only as a prefix of their keyed hash.
+func (s *Store) Explain(ctx context.Context, unit, period, indicator string, perMetric int, risks []string) (Explanation, error) {
 	var ex Explanation
+	if len(risks) == 0 {
+		// 18.16 types an empty array Array(Nothing), which has() refuses
+		// against a String; no finding is named "".
+		risks = []string{""}
+	}
 	args := []any{clickhouse.Named("period", period), clickhouse.Named("unit", unit), clickhouse.Named("indicator", indicator),
-		clickhouse.Named("per_metric", perMetric)}
+		clickhouse.Named("per_metric", perMetric), clickhouse.Named("risks", risks)}
 	if err := s.conn.QueryRow(ctx, s.SQL(explainUnitSQL), args...).Scan(&ex.Unit.Code, &ex.Unit.Name, &ex.Unit.Level); err != nil {
 		return ex, fmt.Errorf("unit %s has no computed figures for %s (run 'dvcindex compute --period %s'): %w", unit, period, period, err)
 	}

@@ -97,6 +97,18 @@ func TestExplainLateSyncsAreARisk(t *testing.T) {
 	if len(sync.Risks) == 0 || sync.Risks[0].Finding != "synced_late" {
 		t.Fatalf("risks %+v, want synced_late first", sync.Risks)
 	}
+	// The dossiers that lose points are listed before those at risk.
+	seenRisk := false
+	for _, d := range sync.Dossiers {
+		isRisk := d.Finding == "synced_late" || d.Finding == "step_not_synced"
+		if seenRisk && !isRisk {
+			t.Errorf("dossier %s (%s, loses points) listed after a risk", d.DossierID, d.Finding)
+		}
+		seenRisk = seenRisk || isRisk
+	}
+	if len(sync.Dossiers) > 0 && (sync.Dossiers[0].Finding == "synced_late" || sync.Dossiers[0].Finding == "step_not_synced") && len(sync.Findings) > 0 {
+		t.Errorf("first dossier listed is a risk (%s) although %s loses points", sync.Dossiers[0].Finding, sync.Findings[0].Finding)
+	}
 	for _, d := range sync.Dossiers {
 		if d.Finding == "synced_late" && (!lateSync[d.DossierID] || !strings.Contains(d.Evidence, "h after it happened, limit 24 h")) {
 			t.Errorf("listed dossier %+v is not a late-synced one with its evidence", d)

@@ -76,7 +76,7 @@ pseudonyms. Run 'dvcindex compute --period P' first.`,
 				return err
 			}
 			defer store.Close()
-			ex, err := store.Explain(ctx, unit, period, indicator, top)
+			ex, err := store.Explain(ctx, unit, period, indicator, top, load.RiskFindings(a.indicatorSettings()))
 			if err != nil {
 				return err
 			}
