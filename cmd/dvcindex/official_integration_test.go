@@ -97,9 +97,8 @@ WHERE period = '2025-07' AND family = 'dvc-progress-tree' AND kind = 'component'
 }
 
 // TestOfficialFormulaCheckAndSplit: the formula check reproduces the
-// simulator's transparency, progress, digitization and satisfaction scores
-// (its rules there are the portal's; its online and payment rules are not
-// yet), and after compute each reconciliation gap splits into a
+// simulator's published scores of every family (the simulator scores by the
+// portal's rules), and after compute each reconciliation gap splits into a
 // counting and a formula part that sum to it.
 func TestOfficialFormulaCheckAndSplit(t *testing.T) {
 	h := officialHarness(t)
@@ -113,6 +112,16 @@ AND family IN ('transparency', 'dvc-progress-tree', 'dossier-digitized', 'handli
 	if n := h.count(`SELECT count() FROM {db}.v_official_formula_check WHERE period = '2025-07'
 AND family IN ('transparency', 'dvc-progress-tree', 'dossier-digitized', 'handling-satisfaction') AND status != 'match'`); n != 0 {
 		t.Errorf("%d rows of the four families not reproduced", n)
+	}
+	// The online and payment families publish group scores (their parts'
+	// counts on the parent, no part scores): every group the check can
+	// recompute is reproduced.
+	if n := h.count(`SELECT count() FROM {db}.v_official_formula_check WHERE period = '2025-07'
+AND family IN ('provide-online-tree', 'formality-online-payment-tree') AND status = 'match'`); n == 0 {
+		t.Error("no online or payment row reproduced")
+	}
+	if n := h.count(`SELECT count() FROM {db}.v_official_formula_check WHERE period = '2025-07' AND status = 'mismatch'`); n != 0 {
+		t.Errorf("%d rows not reproduced", n)
 	}
 	h.syncAll()
 	if code, out, errs := h.run(nil, "compute", "--period", "2025-07"); code != 0 {

@@ -197,21 +197,23 @@ type scoreChild struct {
 	ScoreDelta     *float64 `json:"scoreDelta"`
 }
 
-// onlineTree: the parent carries the province's counts (authorities =
-// procedures offered, full = fully online ones, online dossiers = those of
-// fully online procedures, channels); children carry only the score.
+// onlineTree: the parent carries the province's counts of the three parts
+// (3.1 authorities = procedures of the level, full = those offered online;
+// 3.2 online services used; 3.3 channelOnlineSum = dossiers filed online with
+// their electronic result where one is due, over channelTotalSum = dossiers
+// received, as the formula check reads them); children carry only the score.
 func onlineTree(root Department, depts []Department) any {
 	ev := root.Eval
-	offered, _ := ev.Metric("ONLINE_OFFERED")
-	full, _ := ev.Metric("ONLINE_FULL_PROCESS")
-	online, _ := ev.Metric("CHANNEL_ONLINE")
+	provided, _ := ev.Metric("ONLINE_SERVICE_PROVIDED")
+	used, _ := ev.Metric("ONLINE_PROCEDURES_USED")
+	onlineDossiers, _ := ev.Metric("ONLINE_DOSSIERS")
 	direct, _ := ev.Metric("CHANNEL_DIRECT")
 	postal, _ := ev.Metric("CHANNEL_POSTAL")
 	g := groupOf(ev, "online")
 	out := treeAnswer[onlineParent, scoreChild]{Parent: onlineParent{DepartmentID: root.ID, DepartmentName: root.Name, DepartmentCode: root.Code,
-		TotalScore: g.Score, TotalMaxScore: 12, Ratio: round2(100 * g.Score / 12), AuthorityCount: offered.Den, FullCount: offered.Num,
-		OnlineDossierCount: full.Num, OnlineServiceTotal: full.Den, ChannelOnlineSum: online.Num, ChannelDirectSum: direct.Num,
-		ChannelPostalSum: postal.Num, ChannelTotalSum: online.Den}}
+		TotalScore: g.Score, TotalMaxScore: 12, Ratio: round2(100 * g.Score / 12), AuthorityCount: provided.Den, FullCount: provided.Num,
+		OnlineDossierCount: used.Num, OnlineServiceTotal: used.Den, ChannelOnlineSum: onlineDossiers.Num, ChannelDirectSum: direct.Num,
+		ChannelPostalSum: postal.Num, ChannelTotalSum: onlineDossiers.Den}}
 	out.Children = []scoreChild{}
 	for _, d := range depts {
 		s := groupOf(d.Eval, "online").Score
