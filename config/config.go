@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"os"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/dvcindex/dvcindex/internal/chsql"
 	"github.com/dvcindex/dvcindex/internal/redact"
 )
 
@@ -554,11 +554,9 @@ func setFromString(v reflect.Value, s string) error {
 	return nil
 }
 
-var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // ValidIdentifier reports whether s can be used as a ClickHouse database name
 // without quoting surprises.
-func ValidIdentifier(s string) bool { return identRe.MatchString(s) }
+func ValidIdentifier(s string) bool { return chsql.ValidIdentifier(s) }
 
 // Redacted renders the configuration as YAML with every secret replaced, so
 // it is safe to print or log.

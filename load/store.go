@@ -19,6 +19,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/rs/zerolog"
+
+	"github.com/dvcindex/dvcindex/internal/chsql"
 )
 
 // Options configure a Store. The zero value of a field means its default.
@@ -104,7 +106,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open clickhouse %s: %w", opts.Addr, err)
 	}
-	s := &Store{conn: conn, opts: opts, db: quoteIdent(opts.Database)}
+	s := &Store{conn: conn, opts: opts, db: chsql.QuoteIdent(opts.Database)}
 	if err := s.Ping(ctx); err != nil {
 		_ = conn.Close()
 		return nil, err
@@ -171,20 +173,6 @@ func (s *Store) Count(ctx context.Context, query string, args ...any) (uint64, e
 	return n, nil
 }
 
-// ValidIdentifier reports whether name is safe as a ClickHouse identifier.
-func ValidIdentifier(name string) bool {
-	if name == "" || len(name) > 64 {
-		return false
-	}
-	for i, r := range name {
-		switch {
-		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-		case r >= '0' && r <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-func quoteIdent(name string) string { return "`" + name + "`" }
+// ValidIdentifier reports whether name is safe as a ClickHouse identifier
+// (chsql.ValidIdentifier, the one rule config and load share).
+func ValidIdentifier(name string) bool { return chsql.ValidIdentifier(name) }
