@@ -88,28 +88,39 @@ type Client struct {
 
 // New returns a Client. It does not contact the portal.
 func New(opts Options) *Client {
-	if opts.Timeout <= 0 {
-		opts.Timeout = 30 * time.Second
-	}
-	if opts.RetryWait <= 0 {
-		opts.RetryWait = 500 * time.Millisecond
-	}
-	if opts.RetryMaxWait < opts.RetryWait {
-		opts.RetryMaxWait = 30 * time.Second
-	}
-	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = 64 << 20
-	}
+	requestDefaults(&opts.Timeout, &opts.RetryWait, &opts.RetryMaxWait, &opts.MaxBodyBytes)
 	rc, auth := newResty(opts), newResty(opts)
 	auth.SetRedirectPolicy(noRedirect)
-	lim := rate.NewLimiter(rate.Inf, 1)
-	if opts.RateLimit > 0 {
-		lim = rate.NewLimiter(rate.Limit(opts.RateLimit), 1)
-	}
+	lim := newLimiter(opts.RateLimit)
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 1
 	}
 	return &Client{http: rc, auth: auth, opts: opts, limiter: lim, sem: make(chan struct{}, opts.Concurrency)}
+}
+
+// requestDefaults fills the per-request settings both clients share:
+// timeout 30s, first backoff 500ms, backoff cap 30s, body limit 64 MiB.
+func requestDefaults(timeout, retryWait, retryMaxWait *time.Duration, maxBody *int64) {
+	if *timeout <= 0 {
+		*timeout = 30 * time.Second
+	}
+	if *retryWait <= 0 {
+		*retryWait = 500 * time.Millisecond
+	}
+	if *retryMaxWait < *retryWait {
+		*retryMaxWait = 30 * time.Second
+	}
+	if *maxBody <= 0 {
+		*maxBody = 64 << 20
+	}
+}
+
+// newLimiter paces requests at rps per second (0: unlimited).
+func newLimiter(rps float64) *rate.Limiter {
+	if rps > 0 {
+		return rate.NewLimiter(rate.Limit(rps), 1)
+	}
+	return rate.NewLimiter(rate.Inf, 1)
 }
 
 func newResty(opts Options) *resty.Client {

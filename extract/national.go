@@ -60,25 +60,11 @@ type NationalClient struct {
 
 // NewNational returns a NationalClient. It does not contact the portal.
 func NewNational(opts NationalOptions) *NationalClient {
-	if opts.Timeout <= 0 {
-		opts.Timeout = 30 * time.Second
-	}
-	if opts.RetryWait <= 0 {
-		opts.RetryWait = 500 * time.Millisecond
-	}
-	if opts.RetryMaxWait < opts.RetryWait {
-		opts.RetryMaxWait = 30 * time.Second
-	}
-	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = 64 << 20
-	}
+	requestDefaults(&opts.Timeout, &opts.RetryWait, &opts.RetryMaxWait, &opts.MaxBodyBytes)
 	if opts.MaxThrottled <= 0 {
 		opts.MaxThrottled = 3
 	}
-	lim := rate.NewLimiter(rate.Inf, 1)
-	if opts.RateLimit > 0 {
-		lim = rate.NewLimiter(rate.Limit(opts.RateLimit), 1)
-	}
+	lim := newLimiter(opts.RateLimit)
 	return &NationalClient{opts: opts, http: &http.Client{Timeout: opts.Timeout, Transport: opts.Transport}, limiter: lim}
 }
 

@@ -65,16 +65,9 @@ func dossierSource(norm *transform.Normalizer) windowedSource {
 func petitionSource(pp *transform.PetitionParser) windowedSource {
 	return windowedSource{name: "petitions", path: "/api/v1/petitions", key: []string{"NgayCapNhat", "MaPAKN"},
 		normalize: func(p extract.Page) normalized {
-			out := normalized{page: p.Number, petitions: make([]transform.Petition, 0, len(p.Records))}
-			for _, raw := range p.Records {
-				pet, err := pp.Petition(raw)
-				if err != nil {
-					out.rejects = append(out.rejects, pp.Reject("normalize", raw, err))
-					continue
-				}
-				out.petitions = append(out.petitions, pet)
-				out.newest = later(out.newest, pet.UpdatedAt)
-			}
+			out := normalized{page: p.Number}
+			out.petitions, out.rejects, out.newest = normalizeRecords(p, pp.Petition, pp.Reject,
+				func(pet transform.Petition) time.Time { return pet.UpdatedAt })
 			return out
 		}}
 }
@@ -208,17 +201,30 @@ func panicText(v any) string {
 }
 
 func normalizePage(norm *transform.Normalizer, p extract.Page) normalized {
-	out := normalized{page: p.Number, dossiers: make([]transform.Dossier, 0, len(p.Records))}
+	out := normalized{page: p.Number}
+	out.dossiers, out.rejects, out.newest = normalizeRecords(p, norm.Dossier, norm.Reject,
+		func(d transform.Dossier) time.Time { return d.UpdatedAt })
+	return out
+}
+
+// normalizeRecords parses every record of a page: a parsed row is kept (and
+// its version, NgayCapNhat, counts for the page's newest), a record that
+// fails becomes a reject of stage "normalize".
+func normalizeRecords[T any](p extract.Page, parse func([]byte) (T, error),
+	reject func(stage string, raw []byte, err error) transform.Reject, updated func(T) time.Time) ([]T, []transform.Reject, time.Time) {
+	rows := make([]T, 0, len(p.Records))
+	var rejects []transform.Reject
+	var newest time.Time
 	for _, raw := range p.Records {
-		d, err := norm.Dossier(raw)
+		row, err := parse(raw)
 		if err != nil {
-			out.rejects = append(out.rejects, norm.Reject("normalize", raw, err))
+			rejects = append(rejects, reject("normalize", raw, err))
 			continue
 		}
-		out.dossiers = append(out.dossiers, d)
-		out.newest = later(out.newest, d.UpdatedAt)
+		rows = append(rows, row)
+		newest = later(newest, updated(row))
 	}
-	return out
+	return rows, rejects, newest
 }
 
 // writerSink loads into ClickHouse.
