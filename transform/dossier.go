@@ -182,23 +182,52 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 		}
 	}
 	c := ctx{n: n}
-	var d Dossier
-	d.Source = n.source
+	d := Dossier{Source: n.source}
+	// The phases in order: each that can reject the record returns its
+	// error; the later ones record theirs in c and are checked once.
+	if err := n.identity(&c, &r, &d); err != nil {
+		return Dossier{}, err
+	}
+	if err := n.dates(&c, &r, &d); err != nil {
+		return Dossier{}, err
+	}
+	if err := n.procedure(&c, &r, &d); err != nil {
+		return Dossier{}, err
+	}
+	if err := n.unit(&c, &r, &d); err != nil {
+		return Dossier{}, err
+	}
+	n.personalData(&c, &r, &d)
+	n.documents(&c, &r, sc, &d)
+	n.history(&c, &r, sc, &d)
+	n.syncState(&c, &r, &d)
+	if c.err != nil {
+		return Dossier{}, c.err
+	}
+	qualityFlags(&d)
+	return d, nil
+}
 
+// identity reads MaHoSo, the key every later error names.
+func (n *Normalizer) identity(c *ctx, r *rawDossier, d *Dossier) error {
 	id, err := rawString(r.MaHoSo)
 	if err != nil {
-		return Dossier{}, c.fail("MaHoSo", r.MaHoSo, err.Error(), ErrMalformed)
+		return c.fail("MaHoSo", r.MaHoSo, err.Error(), ErrMalformed)
 	}
 	d.DossierID = cleanText(id)
 	if d.DossierID == "" {
-		return Dossier{}, c.fail("MaHoSo", nil, "required, missing or empty; expected the dossier id, e.g. 000.21.37.H08-240716-0012", ErrMissingField)
+		return c.fail("MaHoSo", nil, "required, missing or empty; expected the dossier id, e.g. 000.21.37.H08-240716-0012", ErrMissingField)
 	}
 	c.key = d.DossierID
+	return nil
+}
 
-	// Dates first: the unit depends on them.
+// dates reads the dossier's dates; they come first because the unit is
+// resolved on the received (else submitted, else updated) date.
+func (n *Normalizer) dates(c *ctx, r *rawDossier, d *Dossier) error {
 	upd := c.date("NgayCapNhat", r.NgayCapNhat, true)
 	if c.err == nil && upd == nil {
-		return Dossier{}, c.fail("NgayCapNhat", nil, "required, missing; expected the last-change time, e.g. 20240716083000", ErrMissingField)
+		return c.fail("NgayCapNhat", nil, "required, missing; expected the last-change time, e.g. 20240716083000", ErrMissingField)
 	}
 	d.SubmittedAt = c.date("NgayNopHoSo", r.NgayNopHoSo, true)
 	d.ReceivedAt = c.date("NgayTiepNhan", r.NgayTiepNhan, true)
@@ -207,16 +236,20 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 	d.ReturnedAt = c.date("NgayTra", r.NgayTra, true)
 	d.RefusedAt = c.date("NgayTuChoi", r.NgayTuChoi, true)
 	if c.err != nil {
-		return Dossier{}, c.err
+		return c.err
 	}
 	d.UpdatedAt = *upd
+	return nil
+}
 
+// procedure reads the procedure code, the status and the channel.
+func (n *Normalizer) procedure(c *ctx, r *rawDossier, d *Dossier) error {
 	code, err := rawString(r.MaTTHC)
 	if err != nil {
-		return Dossier{}, c.fail("MaTTHC", r.MaTTHC, err.Error(), ErrMalformed)
+		return c.fail("MaTTHC", r.MaTTHC, err.Error(), ErrMalformed)
 	}
 	if strings.TrimFunc(code, isSpaceOrFormat) == "" {
-		return Dossier{}, c.fail("MaTTHC", nil, "required, missing or empty; "+codeExample, ErrMissingField)
+		return c.fail("MaTTHC", nil, "required, missing or empty; "+codeExample, ErrMissingField)
 	}
 	pc, err := ParseProcedureCode(code)
 	if err != nil {
@@ -225,7 +258,7 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 		if errors.As(err, &ce) {
 			reason = ce.Reason
 		}
-		return Dossier{}, &RecordError{Key: c.key, Field: "MaTTHC", Value: clip(code), Reason: reason, Err: err}
+		return &RecordError{Key: c.key, Field: "MaTTHC", Value: clip(code), Reason: reason, Err: err}
 	}
 	d.ProcedureCode, d.ProcedureNationalCode = pc.Canonical(), pc.National
 
@@ -235,9 +268,9 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 	}
 	if err != nil {
 		if strings.TrimSpace(st) == "" && !present(r.TrangThaiHoSo) {
-			return Dossier{}, c.fail("TrangThaiHoSo", nil, "required, missing; expected 1..10", ErrMissingField)
+			return c.fail("TrangThaiHoSo", nil, "required, missing; expected 1..10", ErrMissingField)
 		}
-		return Dossier{}, c.fail("TrangThaiHoSo", r.TrangThaiHoSo, strings.TrimPrefix(err.Error(), ErrStatus.Error()+": "), ErrStatus)
+		return c.fail("TrangThaiHoSo", r.TrangThaiHoSo, strings.TrimPrefix(err.Error(), ErrStatus.Error()+": "), ErrStatus)
 	}
 
 	ch, err := rawString(r.KenhThucHien)
@@ -245,10 +278,16 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 		d.Channel, d.ChannelMissing, err = ParseChannel(ch)
 	}
 	if err != nil {
-		return Dossier{}, c.fail("KenhThucHien", r.KenhThucHien, strings.TrimPrefix(err.Error(), ErrChannel.Error()+": "), ErrChannel)
+		return c.fail("KenhThucHien", r.KenhThucHien, strings.TrimPrefix(err.Error(), ErrChannel.Error()+": "), ErrChannel)
 	}
+	d.ProcedureName = c.commonText(fieldName{leaf: "TenTTHC"}, r.TenTTHC)
+	d.FieldCode = c.commonText(fieldName{leaf: "MaLinhVuc"}, r.MaLinhVuc)
+	return nil
+}
 
-	// Unit.
+// unit resolves the handling unit valid on the received (else submitted,
+// else updated) date.
+func (n *Normalizer) unit(c *ctx, r *rawDossier, d *Dossier) error {
 	gso, err1 := rawString(r.MaDonViHanhChinh)
 	agency, err2 := rawString(r.MaCoQuan)
 	uname, err3 := rawString(r.DonViXuLy)
@@ -258,7 +297,7 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 		err error
 	}{{"MaDonViHanhChinh", r.MaDonViHanhChinh, err1}, {"MaCoQuan", r.MaCoQuan, err2}, {"DonViXuLy", r.DonViXuLy, err3}} {
 		if e.err != nil {
-			return Dossier{}, c.fail(e.f, e.v, e.err.Error(), ErrMalformed)
+			return c.fail(e.f, e.v, e.err.Error(), ErrMalformed)
 		}
 	}
 	on := d.UpdatedAt
@@ -272,17 +311,18 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 	if err != nil {
 		var ue *UnitError
 		if errors.As(err, &ue) {
-			return Dossier{}, &RecordError{Key: c.key, Field: ue.Field, Value: clip(ue.Value), Reason: "on " + on.In(n.loc).Format(time.DateOnly) + ": " + ue.Reason, Err: err}
+			return &RecordError{Key: c.key, Field: ue.Field, Value: clip(ue.Value), Reason: "on " + on.In(n.loc).Format(time.DateOnly) + ": " + ue.Reason, Err: err}
 		}
-		return Dossier{}, &RecordError{Key: c.key, Field: FieldUnitCode, Reason: err.Error(), Err: err}
+		return &RecordError{Key: c.key, Field: FieldUnitCode, Reason: err.Error(), Err: err}
 	}
 	d.UnitCode, d.UnitName = unit.Code, unit.Name
 	d.AgencyCode = cleanText(agency)
+	return nil
+}
 
-	d.ProcedureName = c.commonText(fieldName{leaf: "TenTTHC"}, r.TenTTHC)
-	d.FieldCode = c.commonText(fieldName{leaf: "MaLinhVuc"}, r.MaLinhVuc)
-
-	// Personal data: hashed, whatever JSON type it came as.
+// personalData hashes the personal fields, whatever JSON type they came
+// as, and reads the applicant's flags.
+func (n *Normalizer) personalData(c *ctx, r *rawDossier, d *Dossier) {
 	d.OwnerHash = n.personal(KindName, r.ChuHoSo)
 	d.IDHash = n.personal(KindID, r.SoDinhDanh)
 	d.PhoneHash = n.personal(KindPhone, r.SoDienThoai)
@@ -294,8 +334,11 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 	d.VNeID = c.enum(r.TaiKhoanDuocXacThucVoiVNeID, 0, 1, &d.Flags, FlagInvalidVNeID) == 1
 	d.PaidOnline = c.enum(r.DuocThanhToanTrucTuyen, 0, 2, &d.Flags, FlagInvalidPaidOnline)
 	d.Rating = c.enum(r.DanhGiaHaiLong, 1, 3, &d.Flags, FlagInvalidRating)
+}
 
-	decodeArray(&c, "TaiLieuNop", r.TaiLieuNop, &sc.docs, sc.have&haveDocs != 0)
+// documents counts the submitted documents, the fees and the results.
+func (n *Normalizer) documents(c *ctx, r *rawDossier, sc *scratch, d *Dossier) {
+	decodeArray(c, "TaiLieuNop", r.TaiLieuNop, &sc.docs, sc.have&haveDocs != 0)
 	var badDoc bool
 	for i := range sc.docs {
 		doc := &sc.docs[i]
@@ -319,7 +362,7 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 		d.Flags = append(d.Flags, FlagInvalidDocFlag)
 	}
 
-	decodeArray(&c, "DanhSachLePhi", r.DanhSachLePhi, &sc.fees, sc.have&haveFees != 0)
+	decodeArray(c, "DanhSachLePhi", r.DanhSachLePhi, &sc.fees, sc.have&haveFees != 0)
 	var badFee bool
 	for _, f := range sc.fees {
 		d.FeeCount = inc16(d.FeeCount)
@@ -334,15 +377,18 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 		d.Flags = append(d.Flags, FlagInvalidFee)
 	}
 
-	decodeArray(&c, "DanhSachGiayToKetQua", r.DanhSachGiayToKetQua, &sc.results, sc.have&haveResults != 0)
+	decodeArray(c, "DanhSachGiayToKetQua", r.DanhSachGiayToKetQua, &sc.results, sc.have&haveResults != 0)
 	for _, res := range sc.results {
 		d.ResultCount = inc16(d.ResultCount)
 		if c.hasText(fieldName{leaf: "DanhSachGiayToKetQua.DuongDanTepTinKetQua"}, res.DuongDanTepTinKetQua) {
 			d.ResultLinks = inc16(d.ResultLinks)
 		}
 	}
+}
 
-	if decodeArray(&c, "DanhSachHoSoBoSung", r.DanhSachHoSoBoSung, &sc.sups, sc.have&haveSups != 0); len(sc.sups) > 0 {
+// history reads the supplement requests and the processing steps.
+func (n *Normalizer) history(c *ctx, r *rawDossier, sc *scratch, d *Dossier) {
+	if decodeArray(c, "DanhSachHoSoBoSung", r.DanhSachHoSoBoSung, &sc.sups, sc.have&haveSups != 0); len(sc.sups) > 0 {
 		const arr = "DanhSachHoSoBoSung"
 		d.Supplements = make([]Supplement, len(sc.sups))
 		for i := range sc.sups {
@@ -355,7 +401,7 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 		}
 	}
 
-	decodeArray(&c, "QuaTrinhXuLy", r.QuaTrinhXuLy, &sc.steps, sc.have&haveSteps != 0)
+	decodeArray(c, "QuaTrinhXuLy", r.QuaTrinhXuLy, &sc.steps, sc.have&haveSteps != 0)
 	if len(sc.steps) > 0 {
 		const arr = "QuaTrinhXuLy"
 		d.Steps = make([]Step, len(sc.steps))
@@ -374,21 +420,25 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 			}
 		}
 	}
+}
 
-	if present(r.DongBoDVCQG) {
-		var s rawSync
-		if err := n.decodeSync(r.DongBoDVCQG, &s); err != nil {
-			c.setErr("DongBoDVCQG", r.DongBoDVCQG, "expected an object {DaDongBo, ThoiDiemDongBo, MaLoi}", ErrMalformed)
-		} else {
-			d.Synced = c.enum(s.DaDongBo, 0, 1, nil, "") == 1
-			d.SyncedAt = c.date("DongBoDVCQG.ThoiDiemDongBo", s.ThoiDiemDongBo, true)
-			d.SyncError = c.text("DongBoDVCQG.MaLoi", s.MaLoi)
-		}
+// syncState reads DongBoDVCQG, the dossier's sync to the national portal.
+func (n *Normalizer) syncState(c *ctx, r *rawDossier, d *Dossier) {
+	if !present(r.DongBoDVCQG) {
+		return
 	}
-	if c.err != nil {
-		return Dossier{}, c.err
+	var s rawSync
+	if err := n.decodeSync(r.DongBoDVCQG, &s); err != nil {
+		c.setErr("DongBoDVCQG", r.DongBoDVCQG, "expected an object {DaDongBo, ThoiDiemDongBo, MaLoi}", ErrMalformed)
+		return
 	}
+	d.Synced = c.enum(s.DaDongBo, 0, 1, nil, "") == 1
+	d.SyncedAt = c.date("DongBoDVCQG.ThoiDiemDongBo", s.ThoiDiemDongBo, true)
+	d.SyncError = c.text("DongBoDVCQG.MaLoi", s.MaLoi)
+}
 
+// qualityFlags adds the data-quality flags that depend on several fields.
+func qualityFlags(d *Dossier) {
 	if d.ReceivedAt == nil {
 		d.Flags = append(d.Flags, FlagNoReceivedDate)
 	} else if d.SubmittedAt != nil && d.ReceivedAt.Before(d.SubmittedAt.Add(-receivedBeforeSubmittedTolerance)) {
@@ -397,7 +447,6 @@ func (n *Normalizer) Dossier(raw []byte) (Dossier, error) {
 	if d.ChannelMissing {
 		d.Flags = append(d.Flags, FlagChannelMissing)
 	}
-	return d, nil
 }
 
 // personal hashes a personal field whatever its JSON type. It never fails:
