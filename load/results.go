@@ -5,15 +5,14 @@ import (
 	"fmt"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
-)
 
-// Indicator order of the seven indicators in results.
-var IndicatorOrder = []string{"transparency", "progress", "online", "payment", "digitization", "satisfaction", "total"}
+	"github.com/dvcindex/dvcindex/transform/vocab"
+)
 
 // UnitScores are the seven indicators of one unit in one period.
 type UnitScores struct {
 	UnitCode, UnitName, Level string
-	Scores                    [7]float64 // in IndicatorOrder
+	Scores                    [7]float64 // in vocab.Indicators() order
 	Max                       [7]float64
 }
 
@@ -38,7 +37,7 @@ func (s *Store) Scores(ctx context.Context, period string) ([]UnitScores, error)
 	}
 	defer rows.Close()
 	idx := map[string]int{}
-	for i, ind := range IndicatorOrder {
+	for i, ind := range vocab.IndicatorCodes() {
 		idx[ind] = i
 	}
 	var out []UnitScores

@@ -13,6 +13,7 @@ import (
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 	"github.com/dvcindex/dvcindex/transform/indicators"
+	"github.com/dvcindex/dvcindex/transform/vocab"
 )
 
 // provinceLabel marks metrics a ward cannot act on.
@@ -21,24 +22,10 @@ const provinceLabel = "cấp tỉnh — xã không khắc phục được (provi
 // riskLabel heads the findings that cost no points under the rules in force.
 const riskLabel = "rủi ro, không trừ điểm (risk: no points lost under the portal's rules)"
 
-// findingWords says in plain words what each finding means.
-var findingWords = map[string]string{
-	"not_synced":           "never reached the national portal",
-	"step_not_synced":      "synced, but a processing step never reached the national portal",
-	"synced_late":          "steps reached the national portal late",
-	"sync_error":           "the national portal rejected the sync",
-	"no_received_date":     "no received date",
-	"bcqg_exceeds_portal":  "reported to BCQG but missing on the portal",
-	"late":                 "finished after the due date",
-	"late_unfinished":      "not finished and past due",
-	"second_supplement":    "more than one supplement request",
-	"no_due_date":          "no due date and no time limit",
-	"step_lag":             "late only in the software (result issued on time)",
-	"channel_missing":      "channel missing, counted as direct",
-	"not_online":           "filed directly or by post",
-	"no_electronic_result": "no electronic result attached",
-	"not_paid_online":      "fees not paid online",
-	"not_digitized":        "no component digitized",
+// findingWords says in plain words what a finding means (vocab).
+func findingWords(code string) string {
+	f, _ := vocab.FindingOf(code)
+	return f.Words
 }
 
 func newExplainCmd(a *app) *cobra.Command {
@@ -64,8 +51,8 @@ pseudonyms. Run 'dvcindex compute --period P' first.`,
 			if unit == "" {
 				return usagef("--unit is required")
 			}
-			if indicator != "" && !contains(load.IndicatorOrder[:6], indicator) {
-				return usagef("unknown indicator %q; indicators are %s", indicator, strings.Join(load.IndicatorOrder[:6], ", "))
+			if groups := vocab.IndicatorCodes()[:6]; indicator != "" && !vocab.IsGroup(indicator) {
+				return usagef("unknown indicator %q; indicators are %s", indicator, strings.Join(groups, ", "))
 			}
 			if format != "table" && format != "json" {
 				return usagef("--format must be table or json")
@@ -224,7 +211,7 @@ func addEvidence(em *explainMetric, ex load.Explanation, risks map[string]bool) 
 		if c.Metric != em.Metric {
 			continue
 		}
-		f := explainFinding{Finding: c.Finding, Meaning: findingWords[c.Finding], Count: c.Count}
+		f := explainFinding{Finding: c.Finding, Meaning: findingWords(c.Finding), Count: c.Count}
 		if risks[c.Finding] {
 			em.Risks = append(em.Risks, f)
 		} else {

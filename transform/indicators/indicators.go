@@ -38,6 +38,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dvcindex/dvcindex/transform/vocab"
 )
 
 //go:embed period_dossiers.sql metrics/*.sql findings/*.sql
@@ -45,20 +47,6 @@ var files embed.FS
 
 // FormulaVersion is stored with every result; change it with the rules.
 const FormulaVersion = "dvcqg-2026"
-
-// Groups in report order, with their maxima (indicators-766.md).
-var Groups = []struct {
-	Code string
-	Max  float64
-	Name string // Vietnamese label
-}{
-	{"transparency", 18, "Công khai, minh bạch"},
-	{"progress", 20, "Tiến độ giải quyết"},
-	{"online", 12, "Dịch vụ công trực tuyến"},
-	{"payment", 10, "Thanh toán trực tuyến"},
-	{"digitization", 22, "Số hóa hồ sơ"},
-	{"satisfaction", 18, "Mức độ hài lòng"},
-}
 
 // Metric is one metric definition.
 type Metric struct {
@@ -117,7 +105,7 @@ func Metrics() ([]Metric, error) {
 		out = append(out, m)
 	}
 	order := map[string]int{}
-	for i, g := range Groups {
+	for i, g := range vocab.Groups() {
 		order[g.Code] = i
 	}
 	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Indicator] < order[out[j].Indicator] })
@@ -194,14 +182,7 @@ func parseMetric(name, body string) (Metric, error) {
 	return m, nil
 }
 
-func validIndicator(s string) bool {
-	for _, g := range Groups {
-		if g.Code == s {
-			return true
-		}
-	}
-	return false
-}
+func validIndicator(s string) bool { return vocab.IsGroup(s) }
 
 // splitHeader separates the leading "-- key: value" lines from the rest.
 func splitHeader(body string) (map[string]string, string) {

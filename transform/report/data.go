@@ -7,18 +7,11 @@
 // with server-side SVG charts; load gathers the Data.
 package report
 
-import "time"
+import (
+	"time"
 
-// Indicators in report order, with their Vietnamese labels.
-var Indicators = []struct{ Code, Label string }{
-	{"transparency", "Công khai, minh bạch"},
-	{"progress", "Tiến độ giải quyết"},
-	{"online", "Dịch vụ công trực tuyến"},
-	{"payment", "Thanh toán trực tuyến"},
-	{"digitization", "Số hóa hồ sơ"},
-	{"satisfaction", "Mức độ hài lòng"},
-	{"total", "Tổng điểm"},
-}
+	"github.com/dvcindex/dvcindex/transform/vocab"
+)
 
 // Bands are the display-only rating cut-offs (indicators.band_*).
 type Bands struct{ Excellent, Good, Fair, Average float64 }
@@ -128,14 +121,13 @@ type Trend struct {
 	Totals  [][]float64 // [unit][period]; NaN where not computed
 }
 
-// FindingLabel says a finding in Vietnamese (English in the README).
-var FindingLabel = map[string]string{
-	"not_synced":          "Chưa đồng bộ lên Cổng DVCQG",
-	"synced_late":         "Đồng bộ trễ",
-	"step_not_synced":     "Bước xử lý chưa đồng bộ",
-	"sync_error":          "Đồng bộ lỗi",
-	"no_received_date":    "Thiếu ngày tiếp nhận",
-	"bcqg_exceeds_portal": "Số báo cáo BCQG lớn hơn số trên Cổng",
+// findingLabel says a finding in Vietnamese (vocab; the code itself when
+// the vocabulary lacks it).
+func findingLabel(code string) string {
+	if f, ok := vocab.FindingOf(code); ok {
+		return f.Label
+	}
+	return code
 }
 
 // GroupLabel names the interconnected groups of the seed report.

@@ -12,6 +12,8 @@ import (
 	// file needs no script and no network to show them; it is a maintained
 	// fork of the go-chart/go-charts line.
 	"github.com/go-analyze/charts"
+
+	"github.com/dvcindex/dvcindex/transform/vocab"
 )
 
 // HTML writes the report as one self-contained HTML file: inline CSS, inline
@@ -98,7 +100,7 @@ func scoresChart(d Data) (string, error) {
 	opt.Title.Text = "Bảy chỉ số theo đơn vị (điểm, tổng tối đa 100)"
 	opt.Title.FontStyle.FontSize = 14
 	for g := 0; g < 6; g++ {
-		opt.Legend.SeriesNames = append(opt.Legend.SeriesNames, Indicators[g].Label)
+		opt.Legend.SeriesNames = append(opt.Legend.SeriesNames, vocab.Indicators()[g].Label)
 	}
 	opt.Legend.Offset = charts.OffsetStr{Top: "24"}
 	opt.Padding = charts.Box{Top: 20, Right: 20, Bottom: 10, Left: 10}
@@ -160,7 +162,7 @@ func causesChart(d Data) (string, error) {
 	opt.Title.Text = "Công khai, minh bạch: điểm bị mất theo nguyên nhân (tối đa 18)"
 	opt.Title.FontStyle.FontSize = 14
 	for _, s := range series {
-		label := FindingLabel[s]
+		label := findingLabel(s)
 		if s == "province" {
 			label = "Cấp tỉnh (xã/phường không khắc phục được)"
 		}

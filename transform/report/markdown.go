@@ -5,6 +5,8 @@ import (
 	"io"
 	"math"
 	"strings"
+
+	"github.com/dvcindex/dvcindex/transform/vocab"
 )
 
 // table is one table of the report: stable column keys (CSV headers),
@@ -61,21 +63,21 @@ func tables(d Data) []table {
 		Note: "Điểm/tối đa (thay đổi so với kỳ trước cùng độ dài, " + d.PreviousPeriod + ")."}
 	t1.Keys = []string{"unit_code", "unit_name"}
 	t1.Headers = []string{"Mã", "Đơn vị"}
-	for _, ind := range Indicators {
+	for _, ind := range vocab.Indicators() {
 		t1.Keys = append(t1.Keys, ind.Code, ind.Code+"_max", ind.Code+"_change")
 		t1.Headers = append(t1.Headers, ind.Label, "Tối đa", "Thay đổi")
 	}
 	t1.Keys = append(t1.Keys, "band")
 	t1.Headers = append(t1.Headers, "Xếp loại")
 	t1.ShowHeaders = []string{"Mã", "Đơn vị"}
-	for _, ind := range Indicators {
+	for _, ind := range vocab.Indicators() {
 		t1.ShowHeaders = append(t1.ShowHeaders, ind.Label)
 	}
 	t1.ShowHeaders = append(t1.ShowHeaders, "Xếp loại")
 	for _, u := range d.Units {
 		row := []string{u.Code, u.Name}
 		show := []string{u.Code, u.Name}
-		for i := range Indicators {
+		for i := range vocab.Indicators() {
 			c := change(u.Scores[i], u.Previous, i)
 			row = append(row, f2(u.Scores[i]), f2(u.Max[i]), c)
 			cell := f2(u.Scores[i]) + "/" + fmt.Sprint(u.Max[i])
@@ -203,10 +205,7 @@ func topCauses(cs []Cause) string {
 		if k == 3 {
 			break
 		}
-		label := FindingLabel[c.Finding]
-		if label == "" {
-			label = c.Finding
-		}
+		label := findingLabel(c.Finding)
 		out = append(out, fmt.Sprintf("%s (%s): %d", label, c.Finding, c.Count))
 	}
 	return strings.Join(out, "; ")
