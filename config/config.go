@@ -52,7 +52,7 @@ type Config struct {
 
 // ClickHouse is the warehouse connection.
 type ClickHouse struct {
-	Addr        string   `yaml:"addr"`
+	Addr        AddrList `yaml:"addr"` // host:port of the native protocol; more than one: failover in order
 	Database    string   `yaml:"database"`
 	Username    string   `yaml:"username"`
 	Password    Secret   `yaml:"password"`
@@ -293,7 +293,7 @@ type Log struct {
 func Default() Config {
 	return Config{
 		ClickHouse: ClickHouse{
-			Addr: "127.0.0.1:9000", Database: "dvc", Username: "default",
+			Addr: AddrList{"127.0.0.1:9000"}, Database: "dvc", Username: "default",
 			BatchRows: 10000, DialTimeout: Duration(10 * time.Second), ReadTimeout: Duration(5 * time.Minute),
 			MaxRetries: 3, RetryWait: Duration(time.Second),
 		},
@@ -541,7 +541,7 @@ func setFromString(v reflect.Value, s string) error {
 				items = append(items, it)
 			}
 		}
-		v.Set(reflect.ValueOf(items))
+		v.Set(reflect.ValueOf(items).Convert(v.Type()))
 	case reflect.Bool:
 		b, err := strconv.ParseBool(s)
 		if err != nil {

@@ -24,7 +24,7 @@ func TestDefaultsAreValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("defaults: %v", err)
 	}
-	if cfg.ClickHouse.Addr != "127.0.0.1:9000" || cfg.ClickHouse.Database != "dvc" || cfg.ClickHouse.BatchRows != 10000 {
+	if cfg.ClickHouse.Addr.String() != "127.0.0.1:9000" || cfg.ClickHouse.Database != "dvc" || cfg.ClickHouse.BatchRows != 10000 {
 		t.Fatalf("unexpected defaults: %+v", cfg.ClickHouse)
 	}
 	if cfg.Sync.Since.String() != "2024-01-01" || cfg.Sync.Lookback.D() != time.Hour || cfg.Sync.SafetyLag.D() != 5*time.Minute {
@@ -48,7 +48,7 @@ sync:
 		t.Fatal(err)
 	}
 	tests := []struct{ key, got, want, origin string }{
-		{"clickhouse.addr", cfg.ClickHouse.Addr, "10.0.0.1:9000", "file " + p},
+		{"clickhouse.addr", cfg.ClickHouse.Addr.String(), "10.0.0.1:9000", "file " + p},
 		{"clickhouse.database", cfg.ClickHouse.Database, "dvc_env", "env DVC_CLICKHOUSE_DATABASE"},
 		{"portal.page_size", fmt.Sprint(cfg.Portal.PageSize), "250", "env DVC_PORTAL_PAGE_SIZE"},
 		{"sync.since", cfg.Sync.Since.String(), "2023-06-01", "file " + p},

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -99,3 +100,36 @@ func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
 
 // MarshalText redacts, so JSON encoders (zerolog's Interface) never see it.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// AddrList is one or more host:port addresses: a YAML string (one address,
+// or several separated by commas), a YAML sequence, or a DVC_* variable
+// with commas. The first is tried first; the others are failover.
+type AddrList []string
+
+// String joins the addresses with commas, as they are written.
+func (a AddrList) String() string { return strings.Join(a, ",") }
+
+// UnmarshalYAML accepts a scalar (comma-separated) or a sequence.
+func (a *AddrList) UnmarshalYAML(n *yaml.Node) error {
+	var items []string
+	switch n.Kind {
+	case yaml.ScalarNode:
+		items = strings.Split(n.Value, ",")
+	case yaml.SequenceNode:
+		if err := n.Decode(&items); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("line %d: expected host:port or a list of them", n.Line)
+	}
+	*a = (*a)[:0]
+	for _, it := range items {
+		if it = strings.TrimSpace(it); it != "" {
+			*a = append(*a, it)
+		}
+	}
+	return nil
+}
+
+// MarshalYAML writes the list as a sequence.
+func (a AddrList) MarshalYAML() (any, error) { return []string(a), nil }

@@ -70,7 +70,12 @@ func (v *checker) oneOf(key, val string, allowed ...string) {
 
 func (v *checker) clickHouse() {
 	ch := v.c.ClickHouse
-	v.addr("clickhouse.addr", ch.Addr)
+	if len(ch.Addr) == 0 {
+		v.bad("clickhouse.addr", "must name at least one host:port")
+	}
+	for _, a := range ch.Addr {
+		v.addr("clickhouse.addr", a)
+	}
 	if !ValidIdentifier(ch.Database) {
 		v.bad("clickhouse.database", "%q is not a valid database name (letters, digits, _; not starting with a digit)", ch.Database)
 	}

@@ -25,8 +25,9 @@ import (
 
 // Options configure a Store. The zero value of a field means its default.
 type Options struct {
-	Addr        string // host:port of the native protocol
-	Database    string // must satisfy ValidIdentifier
+	Addr        string   // host:port of the native protocol (one server)
+	Addrs       []string // several servers, tried in order (failover); when set, Addr only names them in messages
+	Database    string   // must satisfy ValidIdentifier
 	Username    string
 	Password    string
 	DialTimeout time.Duration
@@ -43,6 +44,10 @@ type Options struct {
 }
 
 func (o *Options) setDefaults() {
+	if len(o.Addrs) == 0 && o.Addr != "" {
+		o.Addrs = []string{o.Addr}
+	}
+	o.Addr = strings.Join(o.Addrs, ",")
 	if o.DialTimeout == 0 {
 		o.DialTimeout = 10 * time.Second
 	}
@@ -87,7 +92,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open clickhouse: %w", err)
 	}
 	conn, err := clickhouse.Open(&clickhouse.Options{
-		Addr: []string{opts.Addr},
+		Addr:             opts.Addrs,
+		ConnOpenStrategy: clickhouse.ConnOpenInOrder,
 		Auth: clickhouse.Auth{
 			// Connect to "default": the configured database may not exist
 			// until migrate runs, and every statement names its database.

@@ -206,7 +206,7 @@ const minPIIKeyBytes = config.MinPIIKeyBytes
 
 func (a *app) doctorClickHouse(ctx context.Context, d *doctorReport) {
 	c := a.cfg.ClickHouse
-	d.section("clickhouse (" + c.Addr + ", database " + c.Database + ")")
+	d.section("clickhouse (" + c.Addr.String() + ", database " + c.Database + ")")
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	tlsCfg, err := c.TLSConfig()
@@ -215,7 +215,7 @@ func (a *app) doctorClickHouse(ctx context.Context, d *doctorReport) {
 		return
 	}
 	store, err := load.Open(ctx, load.Options{
-		Addr: c.Addr, Database: c.Database, Username: c.Username, Password: c.Password.Reveal(),
+		Addrs: c.Addr, Database: c.Database, Username: c.Username, Password: c.Password.Reveal(),
 		DialTimeout: min(c.DialTimeout.D(), 5*time.Second), ReadTimeout: min(c.ReadTimeout.D(), 20*time.Second),
 		Retries: 0, Logger: a.log, TLS: tlsCfg,
 	})

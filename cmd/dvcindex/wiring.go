@@ -29,7 +29,7 @@ func (a *app) storeOptions() (load.Options, error) {
 		return load.Options{}, err
 	}
 	return load.Options{
-		Addr: c.Addr, Database: c.Database, Username: c.Username, Password: c.Password.Reveal(),
+		Addrs: c.Addr, Database: c.Database, Username: c.Username, Password: c.Password.Reveal(),
 		DialTimeout: c.DialTimeout.D(), ReadTimeout: c.ReadTimeout.D(), BatchRows: c.BatchRows,
 		Retries: c.MaxRetries, RetryWait: c.RetryWait.D(), Logger: a.log, TLS: tlsCfg,
 	}, nil
