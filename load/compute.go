@@ -580,12 +580,13 @@ func (s *Store) dropObsoleteComputes(ctx context.Context, params []any) error {
 // dropCompute drops the partitions of one compute from tables.
 func (s *Store) dropCompute(ctx context.Context, id string, tables []string) error {
 	// A partition value is a literal in DROP PARTITION; compute ids are
-	// ours (period code and a number), checked here anyway.
-	if strings.ContainsAny(id, `'\`) {
-		return fmt.Errorf("unexpected compute id %q", id)
-	}
+	// ours (period code and a number), and the dialect checks it anyway.
 	for _, t := range tables {
-		if err := s.Exec(ctx, fmt.Sprintf("ALTER TABLE {db}.%s DROP PARTITION '%s'", t, id)); err != nil {
+		stmt, err := s.sql.DropPartition(t, id)
+		if err != nil {
+			return err
+		}
+		if err := s.Exec(ctx, stmt); err != nil {
 			return fmt.Errorf("drop %s partition %s: %w", t, id, err)
 		}
 	}

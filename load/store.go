@@ -74,7 +74,7 @@ var ErrUnavailable = errors.New("clickhouse unavailable")
 type Store struct {
 	conn driver.Conn
 	opts Options
-	db   string // quoted database identifier
+	sql  chsql.Dialect // renders {db} (and, on a cluster, {on_cluster})
 	// beforeStatement, set only by tests, runs before each compute
 	// statement and may fail it (to interrupt a compute at a chosen point).
 	beforeStatement func(stmt string) error
@@ -84,8 +84,9 @@ type Store struct {
 // the database: Migrate does.
 func Open(ctx context.Context, opts Options) (*Store, error) {
 	opts.setDefaults()
-	if !ValidIdentifier(opts.Database) {
-		return nil, fmt.Errorf("open clickhouse: database name %q is not a valid identifier", opts.Database)
+	dialect, err := chsql.New(opts.Database, "")
+	if err != nil {
+		return nil, fmt.Errorf("open clickhouse: %w", err)
 	}
 	settings := connectionSettings()
 	if err := checkSettings(settings); err != nil {
@@ -112,7 +113,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open clickhouse %s: %w", opts.Addr, err)
 	}
-	s := &Store{conn: conn, opts: opts, db: chsql.QuoteIdent(opts.Database)}
+	s := &Store{conn: conn, opts: opts, sql: dialect}
 	if err := s.Ping(ctx); err != nil {
 		_ = conn.Close()
 		return nil, err
@@ -160,10 +161,10 @@ func (s *Store) ServerVersion(ctx context.Context) (string, error) {
 	return v, nil
 }
 
-// SQL replaces {db} in a statement by the quoted database name. The name was
-// validated at Open, so this is the only identifier substitution there is;
-// values are always bound parameters.
-func (s *Store) SQL(stmt string) string { return strings.ReplaceAll(stmt, "{db}", s.db) }
+// SQL renders a statement's placeholders ({db}: the quoted database name)
+// with the store's dialect (internal/chsql), the one place identifiers are
+// substituted; values are always bound parameters.
+func (s *Store) SQL(stmt string) string { return s.sql.Render(stmt) }
 
 // Exec runs a statement (DDL or INSERT … SELECT) with bound arguments.
 func (s *Store) Exec(ctx context.Context, stmt string, args ...any) error {

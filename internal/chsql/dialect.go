@@ -1,0 +1,56 @@
+package chsql
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Dialect renders dvcindex's statements for one warehouse. Every DDL,
+// partition and query statement goes through Render, so the place where a
+// single server and a cluster differ is here:
+//
+//   - {db} becomes the quoted database name;
+//   - {on_cluster} becomes " ON CLUSTER `name`" on a cluster, "" otherwise.
+//
+// Identifiers are validated by New; values are never rendered (they are
+// bound), except a partition literal, which DropPartition checks.
+type Dialect struct {
+	database string
+	cluster  string
+}
+
+// New returns the dialect of database on cluster ("" = a single server).
+func New(database, cluster string) (Dialect, error) {
+	if !ValidIdentifier(database) {
+		return Dialect{}, fmt.Errorf("database name %q is not a valid identifier", database)
+	}
+	if cluster != "" && !ValidIdentifier(cluster) {
+		return Dialect{}, fmt.Errorf("cluster name %q is not a valid identifier", cluster)
+	}
+	return Dialect{database: database, cluster: cluster}, nil
+}
+
+// Render substitutes the placeholders of stmt.
+func (d Dialect) Render(stmt string) string {
+	onCluster := ""
+	if d.cluster != "" {
+		onCluster = " ON CLUSTER " + QuoteIdent(d.cluster)
+	}
+	return strings.NewReplacer("{db}", QuoteIdent(d.database), "{on_cluster}", onCluster).Replace(stmt)
+}
+
+// DropPartition renders ALTER TABLE … DROP PARTITION for a String partition
+// key. A partition value is a literal in this statement (ClickHouse binds
+// no parameter there), so it is refused unless it is plain: letters, digits
+// and "-_.:".
+func (d Dialect) DropPartition(table, partition string) (string, error) {
+	if !ValidIdentifier(table) {
+		return "", fmt.Errorf("drop partition: table name %q is not a valid identifier", table)
+	}
+	for _, r := range partition {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:", r)) {
+			return "", fmt.Errorf("drop partition: value %q of table %s is not a plain literal", partition, table)
+		}
+	}
+	return d.Render(fmt.Sprintf("ALTER TABLE {db}.%s{on_cluster} DROP PARTITION '%s'", QuoteIdent(table), partition)), nil
+}
