@@ -124,15 +124,22 @@ func newLimiter(rps float64) *rate.Limiter {
 }
 
 func newResty(opts Options) *resty.Client {
+	return restyClient(opts.BaseURL, opts.Timeout, opts.MaxBodyBytes, opts.Transport)
+}
+
+// restyClient is the HTTP client of both portals: resty with its own
+// retries off (ours count attempts, honour Retry-After and classify
+// answers), a per-request timeout and a response size limit.
+func restyClient(baseURL string, timeout time.Duration, maxBody int64, transport http.RoundTripper) *resty.Client {
 	rc := resty.New().
-		SetBaseURL(strings.TrimRight(opts.BaseURL, "/")).
-		SetTimeout(opts.Timeout).
-		SetResponseBodyLimit(int(opts.MaxBodyBytes)).
-		SetRetryCount(0). // retries are ours: see do
+		SetBaseURL(strings.TrimRight(baseURL, "/")).
+		SetTimeout(timeout).
+		SetResponseBodyLimit(int(maxBody)).
+		SetRetryCount(0).
 		SetHeader("Accept", "application/json").
 		SetHeader("User-Agent", "dvcindex")
-	if opts.Transport != nil {
-		rc.SetTransport(opts.Transport)
+	if transport != nil {
+		rc.SetTransport(transport)
 	}
 	return rc
 }

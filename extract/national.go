@@ -1,18 +1,16 @@
 package extract
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/go-resty/resty/v2"
 	"github.com/rs/zerolog"
 	"golang.org/x/time/rate"
 )
@@ -51,7 +49,7 @@ type NationalOptions struct {
 // use; requests are paced by one limiter.
 type NationalClient struct {
 	opts    NationalOptions
-	http    *http.Client
+	http    *resty.Client // restyClient: our retries, a timeout, a body limit
 	limiter *rate.Limiter
 
 	mu        sync.Mutex
@@ -65,7 +63,7 @@ func NewNational(opts NationalOptions) *NationalClient {
 		opts.MaxThrottled = 3
 	}
 	lim := newLimiter(opts.RateLimit)
-	return &NationalClient{opts: opts, http: &http.Client{Timeout: opts.Timeout, Transport: opts.Transport}, limiter: lim}
+	return &NationalClient{opts: opts, http: restyClient(opts.BaseURL, opts.Timeout, opts.MaxBodyBytes, opts.Transport), limiter: lim}
 }
 
 // Post sends body to path and returns the response body once the envelope
@@ -145,26 +143,15 @@ func (c *NationalClient) attempt(ctx context.Context, path string, body []byte) 
 			return nil, &attemptError{err: fmt.Errorf("national %s: %w", path, err)}
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(c.opts.BaseURL, "/")+path, bytes.NewReader(body))
-	if err != nil {
-		return nil, &attemptError{err: fmt.Errorf("national %s: %w", path, scrub(err))}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "dvcindex")
-	resp, err := c.http.Do(req)
-	if err != nil {
+	resp, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetBody(body).Post(path)
+	switch {
+	case errors.Is(err, resty.ErrResponseBodyTooLarge):
+		return nil, &attemptError{err: fmt.Errorf("national %s: response larger than %d bytes: %w", path, c.opts.MaxBodyBytes, ErrPermanent)}
+	case err != nil:
 		return nil, &attemptError{err: fmt.Errorf("national %s: %w", path, scrub(err)), retryable: true}
 	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBodyBytes+1))
-	if err != nil {
-		return nil, &attemptError{err: fmt.Errorf("national %s: read body: %w", path, scrub(err)), retryable: true}
-	}
-	if int64(len(out)) > c.opts.MaxBodyBytes {
-		return nil, &attemptError{err: fmt.Errorf("national %s: response larger than %d bytes: %w", path, c.opts.MaxBodyBytes, ErrPermanent)}
-	}
-	return classifyNational(path, resp, out)
+	out := resp.Body()
+	return classifyNational(path, resp.RawResponse, out)
 }
 
 // classifyNational decides what one response means.
