@@ -42,9 +42,12 @@ report=$(mktemp -d)/testreport
 go build -o "$report" ./internal/testreport
 set +o pipefail
 go test -json -race -count=1 -timeout 25m ./... 2>&1 | "$report"
-status=${PIPESTATUS[1]}
+statuses=("${PIPESTATUS[@]}")
 set -o pipefail
-[ "$status" = 0 ] || exit "$status"
+if [ "${statuses[0]}" != 0 ] || [ "${statuses[1]}" != 0 ]; then
+  echo "tests failed (go test exit ${statuses[0]}, report exit ${statuses[1]})" >&2
+  exit 1
+fi
 # The self-test a user runs on a current server, run here as a user would.
 # (The listing of every configuration key is left out; problems are not.)
 DVC_CLICKHOUSE_ADDR="$addr" go run ./cmd/dvcindex --log-format json doctor --selftest | grep -v '^  [a-z_.]* *= '
