@@ -328,7 +328,9 @@ const (
 )
 
 func withinTolerance(u, o published) bool {
-	countOK := func(a, b *float64) bool { return a == nil || b == nil || math.Abs(*a-*b) <= countTolerance*math.Abs(*b)+2 }
+	countOK := func(a, b *float64) bool {
+		return a == nil || b == nil || math.Abs(*a-*b) <= countTolerance*math.Abs(*b)+2
+	}
 	return countOK(u.num, o.num) && countOK(u.den, o.den) && absDiff(u.ratio, o.ratio) <= ratioTolerance &&
 		absDiff(u.score, o.score) <= scoreTolerance*o.max+0.01+1e-9
 }
