@@ -161,7 +161,9 @@ func TestOfficialSourceFailsCleanly(t *testing.T) {
 				body := total.ReplaceAllString(rec.Body.String(), `"pagination":{"total":999`)
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(rec.Code)
-				_, _ = w.Write([]byte(body))
+				if _, err := w.Write([]byte(body)); err != nil {
+					t.Errorf("serve the rewritten page: %v", err)
+				}
 			})
 		}, "national reporting read incomplete", 0},
 		{"429 on every request", func(_ http.Handler, calls *atomic.Int32) http.Handler {
@@ -210,7 +212,9 @@ func TestOfficialRealFixtures(t *testing.T) {
 		body = []byte(strings.Replace(string(body), `"total":163`, `"total":6`, 1))
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write(body)
+		if _, err := w.Write(body); err != nil {
+			t.Errorf("serve %s: %v", family, err)
+		}
 	}))
 	defer srv.Close()
 	h := officialHarness(t)
