@@ -26,9 +26,9 @@ type fakePortal struct {
 func (f *fakePortal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/api/v1/auth/token" {
 		var in struct{ Username, Password string }
-		_ = json.NewDecoder(r.Body).Decode(&in)
+		err := json.NewDecoder(r.Body).Decode(&in)
 		w.Header().Set("Content-Type", "application/json")
-		if in.Password != f.password {
+		if err != nil || in.Password != f.password {
 			w.WriteHeader(401)
 			fmt.Fprint(w, `{"error_code":"401","message":"bad credentials"}`)
 			return
@@ -193,7 +193,9 @@ func TestWindowedStreamsAllPages(t *testing.T) {
 	for p := range out {
 		for _, r := range p.Records {
 			var d struct{ MaHoSo string }
-			_ = json.Unmarshal(r, &d)
+			if err := json.Unmarshal(r, &d); err != nil {
+				t.Errorf("record %s: %v", r, err)
+			}
 			ids = append(ids, d.MaHoSo)
 		}
 	}

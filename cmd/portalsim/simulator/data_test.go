@@ -313,7 +313,9 @@ func TestRecordsAgainstTruth(t *testing.T) {
 		}
 		if v, ok := rec["QuaTrinhXuLy"]; ok && string(v) != "null" {
 			var steps []map[string]json.RawMessage
-			_ = json.Unmarshal(v, &steps)
+			if err := json.Unmarshal(v, &steps); err != nil {
+				t.Fatalf("%d: QuaTrinhXuLy: %v", i, err)
+			}
 			if len(steps) < 1 || len(steps) > 6 || (tr.Status >= 4 && len(steps) < 3) {
 				t.Fatalf("%d: %d steps for status %d", i, len(steps), tr.Status)
 			}
