@@ -75,8 +75,13 @@ func reset(w http.ResponseWriter) {
 	if !ok {
 		panic("no hijacker")
 	}
-	conn, _, _ := hj.Hijack()
-	_ = conn.Close()
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(err)
+	}
+	if err := conn.Close(); err != nil {
+		panic(err)
+	}
 }
 
 func newTestClient(t *testing.T, f *fakePortal, retries int) *Client {
