@@ -68,6 +68,9 @@ func read(in io.Reader, out io.Writer) (*report, error) {
 func (r *report) add(e event, out io.Writer) {
 	k := key(e)
 	switch e.Action {
+	case "build-output": // a compiler error: shown as it comes
+		fmt.Fprint(out, e.Output)
+		return
 	case "output":
 		b := r.output[k]
 		if b == nil {

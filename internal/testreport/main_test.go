@@ -28,6 +28,12 @@ func TestReport(t *testing.T) {
 {"Action":"output","Package":"p","Output":"FAIL\tp\t0.2s\n"}
 {"Action":"fail","Package":"p"}
 `, 1, []string{"c_test.go:9: got 1, want 2", "FAIL\tp\t0.2s", "failed packages: p", "0 passed, 1 failed, 0 skipped"}, nil},
+		{"a build failure shows the compiler's message", `{"ImportPath":"p [p.test]","Action":"build-output","Output":"# p [p.test]\n"}
+{"ImportPath":"p [p.test]","Action":"build-output","Output":"p/p_test.go:3:28: undefined: undefined\n"}
+{"ImportPath":"p [p.test]","Action":"build-fail"}
+{"Action":"output","Package":"p","Output":"FAIL\tp [build failed]\n"}
+{"Action":"fail","Package":"p","FailedBuild":"p [p.test]"}
+`, 1, []string{"p/p_test.go:3:28: undefined: undefined", "FAIL\tp [build failed]", "failed packages: p", "0 passed, 0 failed, 0 skipped"}, nil},
 		{"a package that fails without a failing test (timeout, build)", `# p
 p/x.go:1: syntax error
 {"Action":"output","Package":"p","Output":"panic: test timed out after 25m0s\n"}
