@@ -168,6 +168,7 @@ func (w *Writer) AddDossier(ctx context.Context, d transform.Dossier) error {
 // flushSteps writes the buffered steps in batches of at most BatchRows: a
 // dossier's steps are buffered together, so the buffer can overshoot.
 func (w *Writer) flushSteps(ctx context.Context) error {
+	buf := w.steps // reused once every step is sent
 	for len(w.steps) > 0 {
 		n := min(len(w.steps), w.s.opts.BatchRows)
 		w.stats.Batches++
@@ -175,9 +176,9 @@ func (w *Writer) flushSteps(ctx context.Context) error {
 			return fmt.Errorf("load dossier_steps batch %d (%d rows): %w", w.stats.Batches, n, err)
 		}
 		w.stats.Steps += uint64(n)
-		w.steps = w.steps[n:]
+		w.steps = w.steps[n:] // on an error, the unsent steps stay buffered
 	}
-	w.steps = w.steps[:0]
+	w.steps = buf[:0]
 	return nil
 }
 
