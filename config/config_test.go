@@ -126,9 +126,14 @@ func TestSecretsAreRedacted(t *testing.T) {
 		t.Fatal("secret value lost or not marked redacted")
 	}
 	// A secret in a bad value must not be echoed either.
-	_, err = Load("", []string{"DVC_PORTAL_PASSWORD=x", "DVC_PORTAL_BASE_URL=ftp://user:pw@host"})
+	_, err = Load("", []string{"DVC_PORTAL_PASSWORD=portal-s3cret", "DVC_PORTAL_BASE_URL=ftp://user:url-s3cret@host"})
 	if err == nil || !strings.Contains(err.Error(), "portal.base_url") {
 		t.Fatalf("want base_url error, got %v", err)
+	}
+	for _, s := range []string{"url-s3cret", "portal-s3cret"} {
+		if strings.Contains(err.Error(), s) || strings.Contains(fmt.Sprintf("%+v %#v", err, err), s) {
+			t.Errorf("secret %q echoed in the error: %v", s, err)
+		}
 	}
 }
 

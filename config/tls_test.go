@@ -83,8 +83,11 @@ func TestPrintedURLsAreRedacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, _ := cfg.Value("portal.base_url")
-	ev, _ := cfg.Value("sources.evaluation.base_url")
+	v, ok := cfg.Value("portal.base_url")
+	ev, eok := cfg.Value("sources.evaluation.base_url")
+	if !ok || !eok {
+		t.Fatalf("keys unknown: portal.base_url %v, sources.evaluation.base_url %v", ok, eok)
+	}
 	for _, out := range []string{v, ev, cfg.Redacted()} {
 		for _, secret := range []string{"s3cret", "t0k", "n4tional", "k3y"} {
 			if strings.Contains(out, secret) {

@@ -22,9 +22,13 @@ func TestAuthFollowsNoRedirect(t *testing.T) {
 			var stolen atomic.Int32
 			elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				stolen.Add(1)
-				_, _ = io.Copy(io.Discard, r.Body)
+				if _, err := io.Copy(io.Discard, r.Body); err != nil {
+					t.Errorf("read the stolen request: %v", err)
+				}
 				w.Header().Set("Content-Type", "application/json")
-				_, _ = io.WriteString(w, `{"error_code":"0","access_token":"t","expires_in":60}`)
+				if _, err := io.WriteString(w, `{"error_code":"0","access_token":"t","expires_in":60}`); err != nil {
+					t.Errorf("answer the stolen request: %v", err)
+				}
 			}))
 			defer elsewhere.Close()
 			portal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

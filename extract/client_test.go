@@ -26,9 +26,9 @@ type fakePortal struct {
 func (f *fakePortal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/api/v1/auth/token" {
 		var in struct{ Username, Password string }
-		_ = json.NewDecoder(r.Body).Decode(&in)
+		err := json.NewDecoder(r.Body).Decode(&in)
 		w.Header().Set("Content-Type", "application/json")
-		if in.Password != f.password {
+		if err != nil || in.Password != f.password {
 			w.WriteHeader(401)
 			fmt.Fprint(w, `{"error_code":"401","message":"bad credentials"}`)
 			return
@@ -75,8 +75,13 @@ func reset(w http.ResponseWriter) {
 	if !ok {
 		panic("no hijacker")
 	}
-	conn, _, _ := hj.Hijack()
-	_ = conn.Close()
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(err)
+	}
+	if err := conn.Close(); err != nil {
+		panic(err)
+	}
 }
 
 func newTestClient(t *testing.T, f *fakePortal, retries int) *Client {
@@ -193,7 +198,9 @@ func TestWindowedStreamsAllPages(t *testing.T) {
 	for p := range out {
 		for _, r := range p.Records {
 			var d struct{ MaHoSo string }
-			_ = json.Unmarshal(r, &d)
+			if err := json.Unmarshal(r, &d); err != nil {
+				t.Errorf("record %s: %v", r, err)
+			}
 			ids = append(ids, d.MaHoSo)
 		}
 	}

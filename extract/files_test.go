@@ -13,8 +13,11 @@ import (
 
 func TestReadTable(t *testing.T) {
 	xf := excelize.NewFile()
-	_ = xf.SetSheetRow("Sheet1", "A1", &[]any{"Mã hồ sơ", "Ngày cập nhật"})
-	_ = xf.SetSheetRow("Sheet1", "A2", &[]any{"H-1", 45306.5})
+	for cell, row := range map[string][]any{"A1": {"Mã hồ sơ", "Ngày cập nhật"}, "A2": {"H-1", 45306.5}} {
+		if err := xf.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
 	xbuf, err := xf.WriteToBuffer()
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +58,9 @@ func TestReadTable(t *testing.T) {
 
 func TestOpenTableLimits(t *testing.T) {
 	xf := excelize.NewFile()
-	_ = xf.SetSheetRow("Sheet1", "A1", &[]any{"Mã hồ sơ", "Ngày cập nhật"})
+	if err := xf.SetSheetRow("Sheet1", "A1", &[]any{"Mã hồ sơ", "Ngày cập nhật"}); err != nil {
+		t.Fatal(err)
+	}
 	xbuf, err := xf.WriteToBuffer()
 	if err != nil {
 		t.Fatal(err)

@@ -44,7 +44,9 @@ func TestNationalClientPost(t *testing.T) {
 				a := tt.answers[min(n, len(tt.answers)-1)]
 				w.Header().Set("Content-Type", "application/json; charset=utf-8")
 				w.WriteHeader(a.status)
-				_, _ = w.Write([]byte(a.body))
+				if _, err := w.Write([]byte(a.body)); err != nil {
+					t.Errorf("answer %d: %v", n, err)
+				}
 			}))
 			defer srv.Close()
 			c := NewNational(NationalOptions{BaseURL: srv.URL, MaxRetries: 2, RetryWait: time.Millisecond, RetryMaxWait: 2 * time.Millisecond, MaxThrottled: 3})

@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,6 +194,10 @@ func TestProgressFixtures(t *testing.T) {
 	}
 	// The district covers its wards: the same 9 dossiers.
 	f.expect("2024-Q2", "543", "ON_TIME", 5, 9, 11.11)
+	// The progress group is ON_TIME alone: 11.11 of 20.
+	if got, max := f.group("2024-Q2", unit, "progress"); !near(got, 11.11) || max != 20 {
+		t.Errorf("progress %v of %v, want 11.11 of 20", got, max)
+	}
 
 	// Findings name the cause of each late dossier.
 	want := map[string]string{"D2": "late", "D3": "late_unfinished", "D6": "second_supplement", "D9": "late"}
@@ -600,5 +608,203 @@ func TestSatisfactionFixtures(t *testing.T) {
 	// 21637: 3.6 + 2.4 + 5.33 = 11.33.
 	if got, _ := f.group("2024-Q2", unit, "satisfaction"); !near(got, 11.33) {
 		t.Errorf("21637 satisfaction %v, want 11.33", got)
+	}
+}
+
+// TestTransparencyFixtures: items 1.1–1.3 on a hand-built catalogue, in
+// 2024-Q2 [2024-04-01, 2024-07-01). June 2024 has no holiday: its working
+// days are Monday–Friday. work_index(D) counts the working days strictly
+// before D. Province-only metrics: every unit inherits the province's.
+func TestTransparencyFixtures(t *testing.T) {
+	f := newFixture(t)
+	day := func(s string) *time.Time {
+		d, err := time.ParseInLocation(time.DateOnly, s, hcm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &d
+	}
+	proc := func(code string, decision, basis, public *time.Time, full bool) load.CatalogueEntry {
+		return load.CatalogueEntry{Procedure: transform.Procedure{NationalCode: code, Name: "Thủ tục " + code, TimeLimitDays: 5,
+			Levels: []string{"xa"}, TimeLimits: []transform.TimeLimit{{ValidFrom: transform.Epoch, Days: 5}},
+			DecisionDate: decision, LegalBasisDate: basis, PublicDate: public, ContentFull: full}}
+	}
+	entries := []load.CatalogueEntry{
+		// A1: decided Mon 06-03, basis in force Mon 06-10: 5 working days
+		// before (06-03…06-07), exactly the limit: on time (1.1). Public
+		// 06-10 = decision + 5 working days, the deadline itself: on time
+		// (1.2). Seven parts.
+		proc("1.000201", day("2024-06-03"), day("2024-06-10"), day("2024-06-10"), true),
+		// A2: decided Tue 06-04, basis 06-10: 4 working days, late (1.1).
+		// Deadline Tue 06-11, public Wed 06-12: late (1.2). Parts missing.
+		proc("1.000202", day("2024-06-04"), day("2024-06-10"), day("2024-06-12"), false),
+		// A3: decided Wed 06-05, no legal basis date: late (1.1). Never
+		// made public: in 1.2 by its deadline 06-12, in the period: late.
+		// Not public: outside 1.3 whatever its parts.
+		proc("1.000203", day("2024-06-05"), nil, nil, true),
+		// A4: decided Mon 2024-03-18 (Q1), public 03-20, deadline 03-25:
+		// outside the period for 1.1 and 1.2; public with seven parts (1.3
+		// is the catalogue as of now).
+		proc("1.000204", day("2024-03-18"), day("2024-04-01"), day("2024-03-20"), true),
+	}
+	if err := f.s.WriteCatalogue(f.ctx, "fixture", entries); err != nil {
+		t.Fatal(err)
+	}
+	f.compute("2024-Q2", load.IndicatorSettings{})
+	f.compute("2024-Q3", load.IndicatorSettings{})
+	for _, unit := range []string{"52", "543", "21637"} {
+		// 1.1: A1 / {A1, A2, A3} = 1/3 → 6 × 1/3 = 2.
+		f.expect("2024-Q2", unit, "PUBLISH_ON_TIME", 1, 3, 2)
+		// 1.2: A1 / {A1, A2, A3} = 1/3 → 4/3 = 1.333… → 1.33.
+		f.expect("2024-Q2", unit, "PUBLIC_UPDATE_ON_TIME", 1, 3, 1.33)
+		// 1.3: {A1, A4} / public {A1, A2, A4} = 2/3 → 2 × 2/3 = 1.333… → 1.33.
+		f.expect("2024-Q2", unit, "PUBLIC_CONTENT_FULL", 2, 3, 1.33)
+		// Group: 2 + 1.33 + 1.33 + DOSSIER_SYNC (no dossiers, no BCQG:
+		// NULL, counted 0) = 4.66 of 18; the raw sum 4.666… would round to
+		// 4.67.
+		if got, max := f.group("2024-Q2", unit, "transparency"); !near(got, 4.66) || max != 18 {
+			t.Errorf("%s transparency %v of %v, want 4.66 of 18", unit, got, max)
+		}
+		// Q3: no decision in the period and no deadline in it: 1.1 and 1.2
+		// are 0/0, NULL with their maximum lost; 1.3 is still 2/3.
+		for _, m := range []string{"PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME"} {
+			if r := f.metric("2024-Q3", unit, m); r.den != 0 || r.null != 1 || r.noData != 1 || r.points() != r.max || r.max == 0 {
+				t.Errorf("%s 2024-Q3 %s %+v, want 0/0: a NULL score, its maximum lost", unit, m, r)
+			}
+		}
+		f.expect("2024-Q3", unit, "PUBLIC_CONTENT_FULL", 2, 3, 1.33)
+		if got, _ := f.group("2024-Q3", unit, "transparency"); !near(got, 1.33) {
+			t.Errorf("%s 2024-Q3 transparency %v, want 1.33", unit, got)
+		}
+	}
+}
+
+// TestChannelFixtures: the informational channel shares (3.3, maximum 0,
+// score 0) of ward 21637 in 2024-Q2: 2 online, 1 direct, 1 postal and 1
+// without a channel (counted direct), over the 5 dossiers received.
+func TestChannelFixtures(t *testing.T) {
+	f := newFixture(t)
+	catalogue(t, f.s)
+	recv, due := tp("2024-04-10 08:00"), tp("2024-04-20 17:00")
+	for i, c := range []struct {
+		ch      transform.Channel
+		missing bool
+	}{{transform.ChannelOnline, false}, {transform.ChannelOnline, false}, {transform.ChannelDirect, false},
+		{transform.ChannelPostal, false}, {transform.ChannelDirect, true}} {
+		f.dossier(fmt.Sprintf("C%d", i), "21637", "1.001193", recv, due, nil, func(d *transform.Dossier) {
+			d.Channel, d.ChannelMissing = c.ch, c.missing
+		})
+	}
+	f.compute("2024-Q2", load.IndicatorSettings{})
+	for _, c := range []struct {
+		metric string
+		num    float64
+	}{{"CHANNEL_ONLINE", 2}, {"CHANNEL_DIRECT", 2}, {"CHANNEL_POSTAL", 1}} {
+		r := f.metric("2024-Q2", "21637", c.metric)
+		// ratio = num / 5; score 0 of 0.
+		if !near(r.num, c.num) || r.den != 5 || !near(r.ratio, c.num/5) || r.score != 0 || r.max != 0 || r.null != 0 {
+			t.Errorf("%s %+v, want %v/5, ratio %v, score 0 of 0", c.metric, r, c.num, c.num/5)
+		}
+		// No dossiers (21643): 0/0 → 0, not NULL.
+		if r := f.metric("2024-Q2", "21643", c.metric); r.den != 0 || r.score != 0 || r.null != 0 || r.max != 0 {
+			t.Errorf("21643 %s %+v, want 0/0 → 0", c.metric, r)
+		}
+	}
+}
+
+// TestZeroDenominators: a ward with nothing at all (no catalogue, no
+// dossiers, no petitions, no BCQG figure) scores every metric by the
+// portal's 0/0 rule (docs/indicators.md "Zero denominator"): transparency
+// and digitization NULL (maximum lost); progress, online, payment and
+// DOSSIER_RECEIVING_SATISFACTION 0; the two petition metrics 6; the
+// certified copy its constant 2.
+func TestZeroDenominators(t *testing.T) {
+	f := newFixture(t)
+	f.compute("2024-Q2", load.IndicatorSettings{})
+	const unit = "21643"
+	null := []string{"PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL", "DOSSIER_SYNC",
+		"ORIGINAL_RESULT_AVAILABLE", "SO_HOA_GIAY_TO_GIAI_QUYET", "REUSED_DIGITIZED_DATA", "SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
+		"CITIZEN_DATA_CONNECTED_DOSSIER", "CITIZEN_DATA_CONNECTED_FORMALITY"}
+	for _, m := range null {
+		if r := f.metric("2024-Q2", unit, m); r.den != 0 || r.null != 1 || r.max == 0 || r.points() != r.max {
+			t.Errorf("%s %+v, want 0/0: NULL, its maximum lost", m, r)
+		}
+	}
+	for _, c := range []struct {
+		metric string
+		score  float64
+	}{{"ON_TIME", 0}, {"ONLINE_SERVICE_PROVIDED", 0}, {"ONLINE_PROCEDURES_USED", 0}, {"ONLINE_DOSSIERS", 0},
+		{"PAID_ONLINE", 0}, {"FEE_PROCEDURES_PAID_ONLINE", 0}, {"FEE_PROCEDURES_SYNCED", 0},
+		{"DOSSIER_RECEIVING_SATISFACTION", 0}, {"PETITION_PROCESSING_ON_TIME", 6}, {"PETITION_HANDLING_SATISFACTION", 6}} {
+		f.expect("2024-Q2", unit, c.metric, 0, 0, c.score)
+	}
+	f.expect("2024-Q2", unit, "ELECTRONIC_CERTIFIED_COPY", 1, 1, 2)
+	// Groups: transparency 0 of 18, progress 0 of 20, online 0 of 12,
+	// payment 0 of 10, digitization 2 of 22 (the certified copy),
+	// satisfaction 6 + 6 + 0 = 12 of 18.
+	for _, g := range []struct {
+		indicator  string
+		score, max float64
+	}{{"transparency", 0, 18}, {"progress", 0, 20}, {"online", 0, 12}, {"payment", 0, 10}, {"digitization", 2, 22}, {"satisfaction", 12, 18},
+		// The total: the sum of the six groups, 2 + 12 = 14 of 100.
+		{"total", 14, 100}} {
+		if got, max := f.group("2024-Q2", unit, g.indicator); !near(got, g.score) || max != g.max {
+			t.Errorf("%s %v of %v, want %v of %v", g.indicator, got, max, g.score, g.max)
+		}
+	}
+}
+
+// TestEveryMetricHasAFixture: every metric file has a row in the table of
+// hand-worked fixtures (docs/indicators.md), every row names a metric that
+// exists and tests of this file, and the table has no duplicate.
+func TestEveryMetricHasAFixture(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "transform", "indicators", "metrics", "*.sql"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("metric files: %v %v", files, err)
+	}
+	header := regexp.MustCompile(`(?m)^-- metric: ([A-Z0-9_]+)\s*$`)
+	metrics := map[string]bool{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := header.FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("%s has no metric header", f)
+		}
+		metrics[string(m[1])] = true
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "indicators.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("compute_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| `([A-Z0-9_]+)` \\| (Test[A-Za-z0-9_]+) \\| (Test[A-Za-z0-9_]+) \\|$")
+	table := map[string]bool{}
+	for _, r := range row.FindAllStringSubmatch(string(doc), -1) {
+		if table[r[1]] {
+			t.Errorf("%s is twice in the fixture table", r[1])
+		}
+		table[r[1]] = true
+		if !metrics[r[1]] {
+			t.Errorf("the fixture table lists %s, which has no metric file", r[1])
+		}
+		for _, test := range r[2:] {
+			if !strings.Contains(string(src), "func "+test+"(t *testing.T)") {
+				t.Errorf("%s: %s is not a test of load/compute_test.go", r[1], test)
+			}
+		}
+	}
+	for m := range metrics {
+		if !table[m] {
+			t.Errorf("metric %s has no hand-worked fixture in the table of docs/indicators.md", m)
+		}
+	}
+	if len(metrics) != 24 || len(table) != len(metrics) {
+		t.Errorf("%d metric files, %d table rows", len(metrics), len(table))
 	}
 }

@@ -41,7 +41,14 @@ func TestMigrationReversionsLegacyDossiers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s is set but ClickHouse is unreachable: %v", chtest.EnvVar, err)
 	}
-	t.Cleanup(func() { _ = s.Exec(context.Background(), "DROP DATABASE IF EXISTS {db}"); _ = s.Close() })
+	t.Cleanup(func() {
+		if err := s.Exec(context.Background(), "DROP DATABASE IF EXISTS {db}"); err != nil {
+			t.Errorf("drop the test database: %v", err)
+		}
+		if err := s.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
 	all, err := load.Migrations()
 	if err != nil {
 		t.Fatal(err)

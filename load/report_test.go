@@ -85,8 +85,14 @@ func TestReportProxyShares(t *testing.T) {
 	f.dossier("D1", unit, ks, tp("2024-04-10 08:00"), tp("2024-04-11 17:00"), tp("2024-04-10 10:00"))
 	f.compute("2024-Q2", load.IndicatorSettings{})
 	f.compute("2024-Q1", load.IndicatorSettings{})
-	p, _ := transform.ParsePeriod("2024-Q2")
-	units, _ := transform.DefaultUnits()
+	p, err := transform.ParsePeriod("2024-Q2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, err := transform.DefaultUnits()
+	if err != nil {
+		t.Fatal(err)
+	}
 	d, err := f.s.ReportData(f.ctx, load.ReportRequest{Period: p, Units: units, ProxyMinOwners: 5,
 		StaffAccounts: map[string]bool{"acc-staff": true}, Bands: report.DefaultBands})
 	if err != nil {

@@ -30,7 +30,9 @@ func TestTLSOptionIsUsed(t *testing.T) {
 			defer cancel()
 			s, err := load.Open(ctx, opts)
 			if err == nil {
-				_ = s.Close()
+				if cerr := s.Close(); cerr != nil {
+					t.Errorf("close: %v", cerr)
+				}
 			}
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("Open: %v, want error %v", err, tt.wantErr)

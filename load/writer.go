@@ -165,17 +165,20 @@ func (w *Writer) AddDossier(ctx context.Context, d transform.Dossier) error {
 	return nil
 }
 
+// flushSteps writes the buffered steps in batches of at most BatchRows: a
+// dossier's steps are buffered together, so the buffer can overshoot.
 func (w *Writer) flushSteps(ctx context.Context) error {
-	n := len(w.steps)
-	if n == 0 {
-		return nil
+	buf := w.steps // reused once every step is sent
+	for len(w.steps) > 0 {
+		n := min(len(w.steps), w.s.opts.BatchRows)
+		w.stats.Batches++
+		if err := w.s.insertRows(ctx, w.log, insertStepsSQL, n, func(i int) []any { return w.stepValues(&w.steps[i]) }); err != nil {
+			return fmt.Errorf("load dossier_steps batch %d (%d rows): %w", w.stats.Batches, n, err)
+		}
+		w.stats.Steps += uint64(n)
+		w.steps = w.steps[n:] // on an error, the unsent steps stay buffered
 	}
-	w.stats.Batches++
-	if err := w.s.insertRows(ctx, w.log, insertStepsSQL, n, func(i int) []any { return w.stepValues(&w.steps[i]) }); err != nil {
-		return fmt.Errorf("load dossier_steps batch %d (%d rows): %w", w.stats.Batches, n, err)
-	}
-	w.stats.Steps += uint64(n)
-	w.steps = w.steps[:0]
+	w.steps = buf[:0]
 	return nil
 }
 

@@ -28,7 +28,26 @@ export DVC_TEST_CLICKHOUSE="$addr"
 echo "ClickHouse for tests: $DVC_TEST_CLICKHOUSE ($(clickhouse-client --port "${addr##*:}" --query 'SELECT version()'))"
 
 go vet ./...
-go test -race -count=1 -timeout 25m ./...
+# The race-enabled tests as a JSON stream, read by internal/testreport: it
+# prints each package's ok/FAIL line and the failing tests' output, lists
+# every skipped test and fails the run if any test skipped or failed (a skip
+# in CI is a test that did not run), and ends with the line
+# "N passed, M failed, K skipped" that CI reads.
+# -timeout is per package binary. One generous value for all: the slowest
+# package, cmd/dvcindex (every sync, serve and crash integration test against
+# ClickHouse), takes 5–10 min under -race on a 2-core machine; the others
+# take well under 2 min. 25m leaves room for a loaded machine without letting
+# a hung test stall CI for long.
+report=$(mktemp -d)/testreport
+go build -o "$report" ./internal/testreport
+set +o pipefail
+go test -json -race -count=1 -timeout 25m ./... 2>&1 | "$report"
+statuses=("${PIPESTATUS[@]}")
+set -o pipefail
+if [ "${statuses[0]}" != 0 ] || [ "${statuses[1]}" != 0 ]; then
+  echo "tests failed (go test exit ${statuses[0]}, report exit ${statuses[1]})" >&2
+  exit 1
+fi
 # The self-test a user runs on a current server, run here as a user would.
 # (The listing of every configuration key is left out; problems are not.)
 DVC_CLICKHOUSE_ADDR="$addr" go run ./cmd/dvcindex --log-format json doctor --selftest | grep -v '^  [a-z_.]* *= '

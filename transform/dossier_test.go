@@ -135,9 +135,9 @@ func TestDossierFull(t *testing.T) {
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
-		gj, _ := json.MarshalIndent(got, "", " ")
-		wj, _ := json.MarshalIndent(want, "", " ")
-		t.Fatalf("Dossier mismatch\n got: %s\nwant: %s", gj, wj)
+		gj, gerr := json.MarshalIndent(got, "", " ")
+		wj, werr := json.MarshalIndent(want, "", " ")
+		t.Fatalf("Dossier mismatch (%v, %v)\n got: %s\nwant: %s", gerr, werr, gj, wj)
 	}
 	assertNoPII(t, got)
 }

@@ -105,8 +105,11 @@ func TestFileRowThroughNormalizer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := l.Record([]string{"000.21.37.H08-240716-0012", "1.0108 24.000. 00.00.H 08", "UBND phường Tam Quan", "Đã trả kết quả",
+	raw, ok := l.Record([]string{"000.21.37.H08-240716-0012", "1.0108 24.000. 00.00.H 08", "UBND phường Tam Quan", "Đã trả kết quả",
 		"16/07/2024 08:30:00", "16/07/2024", "Trực tuyến", "Nguyễn Văn A"})
+	if !ok {
+		t.Fatal("a complete row read as empty")
+	}
 	d, err := n.Dossier(raw)
 	if err != nil {
 		t.Fatal(err)

@@ -77,11 +77,17 @@ func (p *Pseudonymizer) Hash(kind, value string) string {
 	if c == "" {
 		return ""
 	}
+	return p.mac(kind, "\x00", c)
+}
+
+// mac is the primitive under Hash: the lower-case hex HMAC-SHA256, under the
+// key, of the concatenation of parts (64 characters, not truncated).
+func (p *Pseudonymizer) mac(parts ...string) string {
 	h := p.pool.Get().(hash.Hash)
 	h.Reset()
-	io.WriteString(h, kind)
-	h.Write([]byte{0})
-	io.WriteString(h, c)
+	for _, s := range parts {
+		io.WriteString(h, s)
+	}
 	var sum [sha256.Size]byte
 	out := hex.EncodeToString(h.Sum(sum[:0]))
 	p.pool.Put(h)

@@ -73,7 +73,10 @@ func TestHashCanonicalForms(t *testing.T) {
 			t.Errorf("Hash(%q) = %q, want empty", empty, h)
 		}
 	}
-	other, _ := NewPseudonymizer([]byte("other-key"))
+	other, err := NewPseudonymizer([]byte("other-key"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if other.Hash(KindID, "012345678901") == p.Hash(KindID, "012345678901") {
 		t.Error("hash does not depend on the key")
 	}
@@ -275,4 +278,43 @@ func FuzzScrubJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHashKnownAnswers checks the hash against values computed outside this
+// code. The primitive (HMAC-SHA256, full lower-case hex) against RFC 4231
+// test case 2; Hash, which MACs kind ‖ 0x00 ‖ canonical value, against
+// digests computed once with
+//
+//	printf 'id\000012345678901' | openssl dgst -sha256 -hmac dvcindex-known-answer
+//	printf 'name\000nguyễn văn an' | openssl dgst -sha256 -hmac dvcindex-known-answer   (NFC bytes)
+//	printf 'phone\0000912345678' | openssl dgst -sha256 -hmac dvcindex-known-answer
+//
+// and written here, so a change of key handling, domain separation,
+// canonical form or encoding fails.
+func TestHashKnownAnswers(t *testing.T) {
+	rfc, err := NewPseudonymizer([]byte("Jefe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rfc4231case2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+	if got := rfc.mac("what do ya want for nothing?"); got != rfc4231case2 {
+		t.Errorf("HMAC-SHA256(Jefe, RFC 4231 case 2) = %s, want %s", got, rfc4231case2)
+	}
+	p, err := NewPseudonymizer([]byte("dvcindex-known-answer"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ kind, value, canonical, want string }{
+		{KindID, " 0123 4567 8901 ", "012345678901", "54c5f7df44534fbc62c5db8b6ffcca03689ab2355ce40c00b78a1dd64123abcc"},
+		{KindName, norm.NFD.String("  NGUYỄN   Văn An "), "nguyễn văn an", "8b5ba7484ea5f292f38e964421eedefe852487795a2cb5232f49451531579be9"},
+		{KindPhone, "+84 912 345 678", "0912345678", "1b0bea09f3dc906f27bca091a19e92e09e6a24120db1853b21db559f259c3e00"},
+	} {
+		// The normalization on its own, then the whole hash.
+		if got := canonicalPII(c.kind, c.value); got != c.canonical || got != norm.NFC.String(got) {
+			t.Errorf("canonical %s %q = %q, want %q (NFC)", c.kind, c.value, got, c.canonical)
+		}
+		if got := p.Hash(c.kind, c.value); got != c.want {
+			t.Errorf("Hash(%s, %q) = %s, want %s", c.kind, c.value, got, c.want)
+		}
+	}
 }

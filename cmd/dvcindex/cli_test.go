@@ -50,7 +50,9 @@ func TestCLIContract(t *testing.T) {
 		{"backfill rejects a bad date", []string{"backfill", "--source", "dossiers", "--from", "2024-13-01", "--to", "2024-02-01"}, nil, exitUsage, nil, []string{"--from"}},
 		{"backfill rejects an open window", []string{"backfill", "--source", "dossiers", "--from", "2024-01-01", "--to", "2999-01-01"}, nil, exitUsage, nil, []string{"closed window"}},
 		{"backfill rejects procedures", []string{"backfill", "--source", "procedures", "--from", "2024-01-01", "--to", "2024-02-01"}, nil, exitUsage, nil, []string{"whole catalogue"}},
-		{"files needs an inbox", []string{"sync", "--source", "files"}, []string{"DVC_CLICKHOUSE_ADDR=127.0.0.1:1", "DVC_CLICKHOUSE_DIAL_TIMEOUT=100ms"}, exitFailure, nil, []string{"127.0.0.1:1"}},
+		// Said before any connection: the ClickHouse here is unreachable.
+		{"files needs an inbox", []string{"sync", "--source", "files"}, []string{"DVC_CLICKHOUSE_ADDR=127.0.0.1:1", "DVC_CLICKHOUSE_DIAL_TIMEOUT=100ms", "DVC_FILES_INBOX="},
+			exitUsage, nil, []string{"files.inbox is not set", "DVC_FILES_INBOX"}},
 		{"bad source override", []string{"migrate"}, []string{"DVC_SOURCES_BCQG_PAGE_SIZE=5000"}, exitUsage, nil, []string{"sources.bcqg.page_size"}},
 	}
 	for _, tt := range tests {

@@ -102,6 +102,9 @@ scheduler is 'dvcindex serve'.`,
 			} else if !supportedSources[source] {
 				return notImplemented("sync --source "+source, "#4/#5")
 			}
+			if source == "files" && a.cfg.Files.Inbox == "" {
+				return errNoInbox() // before any connection
+			}
 			_ = once // one pass is the only mode of sync; serve repeats it.
 			if err := checkPIIKeyLength(a.cfg.PII.Key.Reveal()); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -81,8 +82,7 @@ func messyXLSX(t *testing.T, rows []fileRow) []byte {
 	headers := []string{"Mã hồ sơ", norm.NFD.String("Ngày cập nhật"), "Mã TTHC", "Tên TTHC", "Đơn vị", "Kênh nộp", "Ngày nộp",
 		"Ngày tiếp nhận", "Trạng thái", "Ghi chú"}
 	for c, hd := range headers {
-		cell, _ := excelize.CoordinatesToCellName(c+1, 3)
-		set(cell, hd)
+		set(cellName(t, c+1, 3), hd)
 	}
 	wall := func(t time.Time) time.Time { // the sheet holds local wall-clock time
 		l := t.In(simulator.Location)
@@ -93,8 +93,7 @@ func messyXLSX(t *testing.T, rows []fileRow) []byte {
 		vals := []any{r.tr.ID, wall(r.tr.UpdatedAt), r.tr.ProcedureNational, "Thủ tục", r.tr.UnitName, channelNames[r.tr.Channel],
 			dmy(r.tr.Submitted), dmy(r.tr.Received), statusNames[r.tr.Status], "ghi chú " + strconv.Itoa(i)}
 		for c, v := range vals {
-			cell, _ := excelize.CoordinatesToCellName(c+1, row)
-			set(cell, v)
+			set(cellName(t, c+1, row), v)
 		}
 	}
 	buf, err := f.WriteToBuffer()
@@ -102,6 +101,60 @@ func messyXLSX(t *testing.T, rows []fileRow) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+func cellName(t *testing.T, col, row int) string {
+	t.Helper()
+	cell, err := excelize.CoordinatesToCellName(col, row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cell
+}
+
+// checkFileDates: the received, due (Ngay hen tra) and returned (Ngay tra
+// ket qua) dates the CSV wrote are the loaded ones, to the second; a blank
+// cell loads as NULL.
+func checkFileDates(t *testing.T, h *harness, rows []fileRow) {
+	t.Helper()
+	type dates struct{ received, due, returned *time.Time }
+	got := map[string]dates{}
+	q, err := h.store.Conn().Query(context.Background(), h.store.SQL("SELECT dossier_id, received_at, due_at, returned_at FROM {db}.v_dossiers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	for q.Next() {
+		var id string
+		var d dates
+		if err := q.Scan(&id, &d.received, &d.due, &d.returned); err != nil {
+			t.Fatal(err)
+		}
+		got[id] = d
+	}
+	if err := q.Err(); err != nil {
+		t.Fatal(err)
+	}
+	same := func(a, b *time.Time) bool {
+		return (a == nil) == (b == nil) && (a == nil || a.Truncate(time.Second).Equal(b.Truncate(time.Second)))
+	}
+	var dues, returns int
+	for _, r := range rows {
+		g := got[r.tr.ID]
+		if !same(g.received, r.tr.Received) || !same(g.due, r.tr.Due) || !same(g.returned, r.tr.Returned) {
+			t.Errorf("dossier %s: received %v, due %v, returned %v; the file says %v, %v, %v", r.tr.ID,
+				g.received, g.due, g.returned, r.tr.Received, r.tr.Due, r.tr.Returned)
+		}
+		if r.tr.Due != nil {
+			dues++
+		}
+		if r.tr.Returned != nil {
+			returns++
+		}
+	}
+	if dues == 0 || returns == 0 {
+		t.Errorf("the CSV rows carry %d due and %d returned dates: the check would prove nothing", dues, returns)
+	}
 }
 
 func TestFileDrops(t *testing.T) {
@@ -145,6 +198,7 @@ func TestFileDrops(t *testing.T) {
 			t.Errorf("dossier %s: loaded %v (%v), want updated_at %s", id, ok, g, at)
 		}
 	}
+	checkFileDates(t, h, csvRows[:len(csvRows)-1])
 	if n := h.count("SELECT count() FROM {db}.v_dossiers WHERE source != 'files' OR step_count != 0"); n != 0 {
 		t.Errorf("%d file dossiers with another source or with steps", n)
 	}
@@ -207,9 +261,9 @@ func TestFileDrops(t *testing.T) {
 	if code, _, errs := h.run(env, "sync", "--source", "files"); code != 0 {
 		t.Fatalf("third sync exit %d: %.2000s", code, errs)
 	}
-	entries, _ := os.ReadDir(filepath.Join(inbox, "done"))
-	if len(entries) != 4 {
-		t.Errorf("done/ holds %d files, want 4", len(entries))
+	entries, err := os.ReadDir(filepath.Join(inbox, "done"))
+	if err != nil || len(entries) != 4 {
+		t.Errorf("done/ holds %d files (%v), want 4", len(entries), err)
 	}
 }
 

@@ -64,11 +64,18 @@ func xlsxBomb(t *testing.T, repeats int) []byte {
 	chunk := bytes.Repeat([]byte(`<c>0</c>`), 1<<17) // 1 MiB
 	tail := []byte(`</sheetData></worksheet>`)
 	var buf bytes.Buffer
-	fw, _ := flate.NewWriter(&buf, flate.BestCompression)
+	fw, err := flate.NewWriter(&buf, flate.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
 	step := func(p []byte) []byte {
 		n := buf.Len()
-		_, _ = fw.Write(p)
-		_ = fw.Flush()
+		if _, err := fw.Write(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := fw.Flush(); err != nil {
+			t.Fatal(err)
+		}
 		return append([]byte(nil), buf.Bytes()[n:]...)
 	}
 	first := step(append(append([]byte(nil), head...), chunk...))
@@ -77,8 +84,12 @@ func xlsxBomb(t *testing.T, repeats int) []byte {
 		t.Fatal("the compressed chunk is not steady; the bomb cannot be built this way")
 	}
 	n := buf.Len()
-	_, _ = fw.Write(tail)
-	_ = fw.Close()
+	if _, err := fw.Write(tail); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	end := append([]byte(nil), buf.Bytes()[n:]...)
 
 	var stream bytes.Buffer
@@ -110,7 +121,9 @@ func xlsxBomb(t *testing.T, repeats int) []byte {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, _ = w.Write(stream.Bytes())
+			if _, err := w.Write(stream.Bytes()); err != nil {
+				t.Fatal(err)
+			}
 			continue
 		}
 		if err := zw.Copy(f); err != nil {

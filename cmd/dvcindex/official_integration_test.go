@@ -63,7 +63,10 @@ func TestOfficialSourceFromSimulator(t *testing.T) {
 func checkOfficialDept(t *testing.T, h *harness, d simulator.Department) {
 	t.Helper()
 	ctx := context.Background()
-	m, _ := d.Eval.Metric("DOSSIER_SYNC")
+	m, ok := d.Eval.Metric("DOSSIER_SYNC")
+	if !ok {
+		t.Fatalf("%s: the simulator publishes no DOSSIER_SYNC", d.Name)
+	}
 	var num, den, score *float64
 	var unit *string
 	row := h.store.Conn().QueryRow(ctx, h.store.SQL(`SELECT numerator, denominator, score, unit_code FROM {db}.v_official_metrics
@@ -87,7 +90,10 @@ WHERE period = '2025-07' AND family = 'transparency' AND metric = 'DOSSIER_SYNC'
 	if unit != nil && d.Code != "H08" && "H08."+*unit != d.Code {
 		t.Errorf("%s mapped to %s", d.Code, *unit)
 	}
-	on, _ := d.Eval.Metric("ON_TIME")
+	on, ok := d.Eval.Metric("ON_TIME")
+	if !ok {
+		t.Fatalf("%s: the simulator publishes no ON_TIME", d.Name)
+	}
 	var rec, ok2 *float64
 	row = h.store.Conn().QueryRow(ctx, h.store.SQL(`SELECT denominator, numerator FROM {db}.v_official_metrics
 WHERE period = '2025-07' AND family = 'dvc-progress-tree' AND kind = 'component' AND department_id = ?`), d.ID)
@@ -155,7 +161,9 @@ func TestOfficialSourceFailsCleanly(t *testing.T) {
 				body := total.ReplaceAllString(rec.Body.String(), `"pagination":{"total":999`)
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(rec.Code)
-				_, _ = w.Write([]byte(body))
+				if _, err := w.Write([]byte(body)); err != nil {
+					t.Errorf("serve the rewritten page: %v", err)
+				}
 			})
 		}, "national reporting read incomplete", 0},
 		{"429 on every request", func(_ http.Handler, calls *atomic.Int32) http.Handler {
@@ -204,7 +212,9 @@ func TestOfficialRealFixtures(t *testing.T) {
 		body = []byte(strings.Replace(string(body), `"total":163`, `"total":6`, 1))
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write(body)
+		if _, err := w.Write(body); err != nil {
+			t.Errorf("serve %s: %v", family, err)
+		}
 	}))
 	defer srv.Close()
 	h := officialHarness(t)

@@ -61,7 +61,10 @@ func writeOut(t *testing.T, name string, data []byte) string {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	abs, _ := filepath.Abs(path)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return abs
 }
 
@@ -94,8 +97,11 @@ func TestReportGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, _ := io.ReadAll(rc)
+		data, err := io.ReadAll(rc)
 		rc.Close()
+		if err != nil {
+			t.Fatalf("read %s: %v", f.Name, err)
+		}
 		if !bytes.HasPrefix(data, []byte("\ufeff")) {
 			t.Errorf("%s has no UTF-8 BOM", f.Name)
 		}
@@ -108,13 +114,16 @@ func TestReportGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &app{cfg: cfg, log: zerolog.Nop(), stdout: io.Discard, stderr: io.Discard, environ: h.env, now: time.Now}
-	p, _ := transform.ParsePeriod("2024-Q2")
+	p, err := transform.ParsePeriod("2024-Q2")
+	if err != nil {
+		t.Fatal(err)
+	}
 	files, err := a.writeReports(context.Background(), h.store, p, filepath.Join(dir, "scheduled"))
 	if err != nil || len(files) != 3 {
 		t.Fatalf("scheduled report: %v %v", files, err)
 	}
-	if again, _ := os.ReadFile(files[0]); !bytes.Equal(again, got) {
-		t.Errorf("the scheduled Markdown report differs from the command's")
+	if again, err := os.ReadFile(files[0]); err != nil || !bytes.Equal(again, got) {
+		t.Errorf("the scheduled Markdown report differs from the command's (%v)", err)
 	}
 	want := []string{"indicators.csv", "interconnected_groups.csv", "online_genuine.csv", "simplified_procedures.csv",
 		"step_lag.csv", "transparency.csv", "trend.csv"}
@@ -152,7 +161,10 @@ func TestReportHTMLInChromium(t *testing.T) {
 	}
 
 	netlog := filepath.Join(dir, "netlog.json")
-	shot, _ := filepath.Abs(filepath.Join("testdata", "out", "report-2024-Q2.png"))
+	shot, err := filepath.Abs(filepath.Join("testdata", "out", "report-2024-Q2.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Chromium runs in a network namespace of its own (unshare --net: only
 	// a loopback that is down), so nothing can leave the machine whatever
 	// the page or the browser tries; the page must still render whole.

@@ -85,6 +85,11 @@ type fileSync struct {
 	open   tableOpener
 }
 
+// errNoInbox is the usage error of the file-drop source without files.inbox.
+func errNoInbox() error {
+	return usagef("files.inbox is not set: set it (DVC_FILES_INBOX) to the folder where exported .xlsx/.csv dossier lists are dropped")
+}
+
 // syncFiles processes every .csv and .xlsx in files.inbox: a file already
 // loaded (same content hash in v_files) moves to done/ without loading
 // anything; a bad file moves to failed/ with NAME.reason.txt beside it; the
@@ -96,7 +101,7 @@ func (a *app) syncFiles(ctx context.Context, store *load.Store, dryRun, unsafeDe
 	const source = "files"
 	inbox := a.cfg.Files.Inbox
 	if inbox == "" {
-		return usagef("files.inbox is not set: set it (DVC_FILES_INBOX) to the folder where exported .xlsx/.csv dossier lists are dropped")
+		return errNoInbox()
 	}
 	norm, err := a.normalizer(source, unsafeDevKey)
 	if err != nil {

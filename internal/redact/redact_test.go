@@ -2,6 +2,7 @@ package redact
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -21,8 +22,13 @@ func TestURL(t *testing.T) {
 			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	u, _ := url.Parse("https://a:b@h/p?q=1")
-	_ = Parsed(u)
+	u, err := url.Parse("https://a:b@h/p?q=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := Parsed(u); strings.Contains(p, "a:b") || strings.Contains(p, "q=1") {
+		t.Errorf("Parsed(u) = %q shows the credentials or the query", p)
+	}
 	if u.User == nil || u.RawQuery != "q=1" {
 		t.Error("Parsed modified its argument")
 	}

@@ -28,7 +28,10 @@ func TestSelfTestOnTheTestServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := json.MarshalIndent(got, "", " ")
+		b, err := json.MarshalIndent(got, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile("expected.json", append(b, '\n'), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -142,10 +142,15 @@ func agencyTable(t *testing.T) map[string][]agencyRow {
 	}
 	out := map[string][]agencyRow{}
 	for _, r := range rows[1:] {
-		f, _ := time.ParseInLocation(time.DateOnly, r[2], Location)
+		f, err := time.ParseInLocation(time.DateOnly, r[2], Location)
+		if err != nil {
+			t.Fatalf("agency %s from %q: %v", r[0], r[2], err)
+		}
 		var to time.Time
 		if r[3] != "" {
-			to, _ = time.ParseInLocation(time.DateOnly, r[3], Location)
+			if to, err = time.ParseInLocation(time.DateOnly, r[3], Location); err != nil {
+				t.Fatalf("agency %s to %q: %v", r[0], r[3], err)
+			}
 		}
 		out[r[0]] = append(out[r[0]], agencyRow{r[1], f, to})
 	}
@@ -313,7 +318,9 @@ func TestRecordsAgainstTruth(t *testing.T) {
 		}
 		if v, ok := rec["QuaTrinhXuLy"]; ok && string(v) != "null" {
 			var steps []map[string]json.RawMessage
-			_ = json.Unmarshal(v, &steps)
+			if err := json.Unmarshal(v, &steps); err != nil {
+				t.Fatalf("%d: QuaTrinhXuLy: %v", i, err)
+			}
 			if len(steps) < 1 || len(steps) > 6 || (tr.Status >= 4 && len(steps) < 3) {
 				t.Fatalf("%d: %d steps for status %d", i, len(steps), tr.Status)
 			}

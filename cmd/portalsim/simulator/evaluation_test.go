@@ -181,7 +181,9 @@ func TestBCQG(t *testing.T) {
 		t.Fatalf("%d %s", code, raw)
 	}
 	var n int
-	_ = json.Unmarshal(env["received"], &n)
+	if err := json.Unmarshal(env["received"], &n); err != nil {
+		t.Fatalf("received %s: %v", env["received"], err)
+	}
 	if want, _ := s.BCQGReceived("21637", "2024-Q2"); n != want || n == 0 {
 		t.Fatalf("received %d, want %d", n, want)
 	}

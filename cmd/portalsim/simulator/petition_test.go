@@ -164,7 +164,9 @@ func TestPetitionsAgainstTruth(t *testing.T) {
 		}
 		var rating int
 		if v, ok := rec["DanhGia"]; ok && string(v) != "null" {
-			_ = json.Unmarshal(v, &rating)
+			if err := json.Unmarshal(v, &rating); err != nil {
+				t.Fatalf("%d: DanhGia %s: %v", i, v, err)
+			}
 		}
 		if rating != tr.Rating {
 			t.Fatalf("%d: DanhGia %d, truth %d", i, rating, tr.Rating)
