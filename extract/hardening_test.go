@@ -147,6 +147,9 @@ func TestConcurrencyIsBounded(t *testing.T) {
 	}}}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
+	var releaseOnce sync.Once
+	releaseAll := func() { releaseOnce.Do(func() { close(release) }) }
+	defer releaseAll() // before srv.Close, which waits for the handlers, even on a failure
 	c := New(Options{BaseURL: srv.URL, Password: "p", Concurrency: limit})
 	waiting := make(chan struct{}, requests)
 	c.onFull = func() { waiting <- struct{}{} }
@@ -171,7 +174,7 @@ func TestConcurrencyIsBounded(t *testing.T) {
 	if p := peak.Load(); p != limit {
 		t.Fatalf("with every request in a handler or waiting: %d in flight, want %d", p, limit)
 	}
-	close(release)
+	releaseAll()
 	for range requests {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
