@@ -81,6 +81,10 @@ type Client struct {
 	opts    Options
 	limiter *rate.Limiter
 	sem     chan struct{} // bounds requests in flight (Options.Concurrency)
+	// onFull, a test hook, is called when a request finds every slot of sem
+	// taken and is about to wait for one: a test proves the bound by seeing
+	// the surplus requests wait rather than by timing them.
+	onFull func()
 
 	mu    sync.Mutex
 	token string
@@ -254,12 +258,10 @@ func (c *Client) attempt(ctx context.Context, path string, query url.Values, pag
 	if aerr != nil {
 		return nil, false, aerr
 	}
-	select {
-	case c.sem <- struct{}{}:
-		defer func() { <-c.sem }()
-	case <-ctx.Done():
-		return nil, false, &attemptError{err: fmt.Errorf("portal %s: %w", path, ctx.Err())}
+	if err := c.acquire(ctx); err != nil {
+		return nil, false, &attemptError{err: fmt.Errorf("portal %s: %w", path, err)}
 	}
+	defer func() { <-c.sem }()
 	if err := c.limiter.Wait(ctx); err != nil {
 		return nil, false, &attemptError{err: fmt.Errorf("portal %s: rate limiter: %w", path, err)}
 	}
@@ -271,6 +273,25 @@ func (c *Client) attempt(ctx context.Context, path string, query url.Values, pag
 		return nil, false, &attemptError{err: fmt.Errorf("portal %s: %w", path, scrub(err)), retryable: true}
 	}
 	return classifyPage(path, resp, page)
+}
+
+// acquire takes a slot of sem, waiting while Options.Concurrency requests
+// are in flight.
+func (c *Client) acquire(ctx context.Context) error {
+	select {
+	case c.sem <- struct{}{}:
+		return nil
+	default:
+	}
+	if c.onFull != nil {
+		c.onFull()
+	}
+	select {
+	case c.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // classify decides what a response means.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,12 +19,14 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// slow answers after d, unless the client gave up first.
-func slow(d time.Duration) func(http.ResponseWriter) {
-	return func(w http.ResponseWriter) {
-		time.Sleep(d)
-		okJSON(w)
-	}
+// hang stands, in a script, for an answer that never comes: the subtest
+// replaces it with a handler that blocks until the subtest ends, so only the
+// client's own timeout can end the attempt, however fast or slow the machine.
+var hang func(http.ResponseWriter)
+
+// hangUntil is the handler hang stands for.
+func hangUntil(release <-chan struct{}) func(http.ResponseWriter) {
+	return func(http.ResponseWriter) { <-release }
 }
 
 // lockedBuffer is a log sink safe for the client's goroutines.
@@ -57,7 +60,7 @@ func TestHardenedFaults(t *testing.T) {
 		wantInErr string
 		wantInLog []string // substrings of the retry log lines
 	}{
-		{"slow past the timeout, then ok", []func(http.ResponseWriter){slow(400 * time.Millisecond), okJSON}, nil, 2, "",
+		{"no answer within the timeout, then ok", []func(http.ResponseWriter){hang, okJSON}, nil, 2, "",
 			[]string{`"attempt":1`, `"wait":`, "Timeout"}},
 		{"reset twice, then ok", []func(http.ResponseWriter){reset, reset, okJSON}, nil, 3, "",
 			// net/http itself may resend a GET that failed on a reused
@@ -69,15 +72,25 @@ func TestHardenedFaults(t *testing.T) {
 		{"truncated body", []func(http.ResponseWriter){truncated, okJSON}, nil, 2, "", []string{"not complete JSON"}},
 		{"body over the limit is permanent", []func(http.ResponseWriter){big}, ErrPermanent, 1, "larger than 4096 bytes", nil},
 		{"403 is permanent", []func(http.ResponseWriter){status(403, `{"error_code":"403","message":"forbidden unit"}`)}, ErrPermanent, 1, "forbidden unit", nil},
-		{"slow forever exhausts", []func(http.ResponseWriter){slow(400 * time.Millisecond)}, ErrRetriesExhausted, 3, "3 attempts", nil},
+		{"no answer ever exhausts", []func(http.ResponseWriter){hang}, ErrRetriesExhausted, 3, "3 attempts", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := &fakePortal{password: "p", script: tt.script}
+			release := make(chan struct{})
+			script := slices.Clone(tt.script)
+			for i := range script {
+				if script[i] == nil {
+					script[i] = hangUntil(release)
+				}
+			}
+			f := &fakePortal{password: "p", script: script}
 			srv := httptest.NewServer(f)
 			t.Cleanup(srv.Close)
+			t.Cleanup(func() { close(release) }) // before srv.Close, which waits for the handlers
 			logs := &lockedBuffer{}
-			c := New(Options{BaseURL: srv.URL, Password: "p", Timeout: 150 * time.Millisecond, MaxRetries: 2,
+			// The timeout only bounds the answers that do come (auth, ok):
+			// a second is ample for a local one even on a loaded machine.
+			c := New(Options{BaseURL: srv.URL, Password: "p", Timeout: time.Second, MaxRetries: 2,
 				RetryWait: 2 * time.Millisecond, RetryMaxWait: 20 * time.Millisecond, MaxBodyBytes: 4096,
 				Logger: zerolog.New(logs)})
 			var out struct{ Value int }
@@ -113,34 +126,62 @@ func TestHardenedFaults(t *testing.T) {
 	}
 }
 
+// TestConcurrencyIsBounded proves the cap with a barrier, not a clock: the
+// handlers block until released; the test waits until cap requests are in
+// the handler and every other request has found the cap reached and waits
+// for a slot (the client's onFull hook). Only then is anything released, so
+// a client without the bound would have had a third request in a handler.
 func TestConcurrencyIsBounded(t *testing.T) {
+	const limit, requests = 2, 8
 	var inFlight, peak atomic.Int32
+	arrived := make(chan struct{}, requests)
+	release := make(chan struct{})
 	f := &fakePortal{password: "p", script: []func(http.ResponseWriter){func(w http.ResponseWriter) {
 		n := inFlight.Add(1)
-		for {
-			p := peak.Load()
-			if n <= p || peak.CompareAndSwap(p, n) {
-				break
-			}
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 		}
-		time.Sleep(20 * time.Millisecond)
+		arrived <- struct{}{}
+		<-release
 		inFlight.Add(-1)
 		okJSON(w)
 	}}}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	c := New(Options{BaseURL: srv.URL, Password: "p", Concurrency: 2})
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = c.Get(context.Background(), "/api/v1/x", nil, &struct{}{})
-		}()
+	var releaseOnce sync.Once
+	releaseAll := func() { releaseOnce.Do(func() { close(release) }) }
+	defer releaseAll() // before srv.Close, which waits for the handlers, even on a failure
+	c := New(Options{BaseURL: srv.URL, Password: "p", Concurrency: limit})
+	waiting := make(chan struct{}, requests)
+	c.onFull = func() { waiting <- struct{}{} }
+	// The token is fetched before the slot is taken: fetch it first so the
+	// requests below only wait for slots.
+	if _, aerr := c.ensureToken(context.Background()); aerr != nil {
+		t.Fatal(aerr)
 	}
-	wg.Wait()
-	if p := peak.Load(); p != 2 {
-		t.Fatalf("peak requests in flight = %d, want 2", p)
+	errs := make(chan error, requests)
+	for range requests {
+		go func() { errs <- c.Get(context.Background(), "/api/v1/x", nil, &struct{}{}) }()
+	}
+	guard := time.After(2 * time.Minute) // a hang guard, not a speed limit
+	for i := range requests {
+		select {
+		case <-arrived:
+		case <-waiting:
+		case <-guard:
+			t.Fatalf("after %d of %d requests: neither in a handler nor waiting for a slot", i, requests)
+		}
+	}
+	if p := peak.Load(); p != limit {
+		t.Fatalf("with every request in a handler or waiting: %d in flight, want %d", p, limit)
+	}
+	releaseAll()
+	for range requests {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := peak.Load(); p != limit {
+		t.Fatalf("peak requests in flight = %d, want %d", p, limit)
 	}
 }
 

@@ -4,12 +4,14 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,45 +31,60 @@ func dvcindexBinary(t *testing.T) string {
 }
 
 // TestSIGKILLMidRunThenRerunIsExact kills a sync (a real process) with
-// SIGKILL in the middle of its windows, then runs it again: v_dossiers ends
-// with exactly the expected dossiers.
+// SIGKILL in the middle of a window — the portal holds page 2 of the third
+// window that has one, and the kill comes once a batch of that window's
+// page 1 is in ClickHouse — then runs it again: v_dossiers ends with exactly
+// the expected dossiers.
 func TestSIGKILLMidRunThenRerunIsExact(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGKILL is POSIX")
 	}
 	h := newHarness(t, simOptions(1500))
 	bin := dvcindexBinary(t)
-	// Day windows at 40 requests a second: about two seconds of windows,
-	// each committed on its own.
-	env := append(append([]string{}, h.env...), "DVC_SYNC_WINDOW=24h", "DVC_PORTAL_RATE_LIMIT=40", "DVC_PORTAL_PAGE_SIZE=20",
-		"PATH="+os.Getenv("PATH"), "HOME="+os.Getenv("HOME"))
+	var page2s atomic.Int64
+	portal, portalEnv := h.startHoldingPortal(func(_ int64, q url.Values) bool {
+		return q.Get("page") == "2" && page2s.Add(1) == 3
+	})
+	// Day windows of about 16 dossiers, 5 a page: every window is read in
+	// several pages. A batch a dossier: page 1's valid dossiers reach
+	// ClickHouse while page 2 is held (a rejected record would keep a
+	// batch of 5 short of full).
+	env := append(append(append([]string{}, h.env...), portalEnv...), "DVC_SYNC_WINDOW=24h", "DVC_PORTAL_PAGE_SIZE=5",
+		"DVC_CLICKHOUSE_BATCH_ROWS=1", "DVC_PORTAL_TIMEOUT=10m", "PATH="+os.Getenv("PATH"), "HOME="+os.Getenv("HOME"))
 	cmd := exec.Command(bin, "sync", "--source", "dossiers", "--once")
 	cmd.Env = env
-	var stderr strings.Builder
+	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 
-	// Kill once some windows are committed, well before the end.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if _, ok := h.watermark("dossiers"); ok {
-			break
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("sync finished before it could be killed (%v): make the run slower\n%s", err, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no window committed in 30s\n%s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case <-portal.held:
+	case err := <-exited:
+		t.Fatalf("sync finished (%v) before the portal held a page\n%s", err, stderr.String())
+	case <-time.After(3 * time.Minute): // a hang guard, not a speed limit
+		t.Fatalf("no page held within 3 minutes\n%s", stderr.String())
 	}
-	time.Sleep(150 * time.Millisecond) // into the middle of a window
+	from, to := heldWindow(t, portal.query)
+	total := uint64(0)
+	for _, at := range expectedDossiers(h.sim) {
+		if !at.Before(from) && at.Before(to) {
+			total++
+		}
+	}
+	inWindow := func() uint64 {
+		return h.count("SELECT count() FROM {db}.v_dossiers WHERE updated_at >= ? AND updated_at < ?", from, to)
+	}
+	// Kill once the window's page 1 is (at least partly) acknowledged by
+	// ClickHouse and an earlier window is committed.
+	waitFor(t, 3*time.Minute, "a loaded batch of the held window and a committed window", func() bool {
+		_, ok := h.watermark("dossiers")
+		return ok && inWindow() > 0
+	})
 	if err := cmd.Process.Signal(os.Kill); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +92,15 @@ func TestSIGKILLMidRunThenRerunIsExact(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != -1 {
 		t.Fatalf("sync was not killed by the signal: %v", err)
 	}
+	if n := inWindow(); n == 0 || n >= total {
+		t.Fatalf("killed with %d of the held window's %d dossiers loaded: not mid-window", n, total)
+	} else {
+		t.Logf("killed in window [%s, %s) with %d of its %d dossiers loaded", from, to, n, total)
+	}
 	killedAt, _ := h.watermark("dossiers")
+	if killedAt.After(from) {
+		t.Fatalf("watermark %s is past the start of the unfinished window %s", killedAt, from)
+	}
 	loaded := h.count("SELECT count() FROM {db}.v_dossiers")
 	want := uint64(len(expectedDossiers(h.sim)))
 	if loaded >= want {
@@ -97,6 +122,19 @@ func TestSIGKILLMidRunThenRerunIsExact(t *testing.T) {
 		t.Fatalf("rerun exit %d: %s %.2000s", code, out, errs)
 	}
 	assertExactDossiers(t, h.store, h.sim)
+}
+
+// heldWindow parses the window of a held dossier request.
+func heldWindow(t *testing.T, q url.Values) (from, to time.Time) {
+	t.Helper()
+	parse := func(k string) time.Time {
+		at, err := time.ParseInLocation("20060102150405", q.Get(k), simulator.Location)
+		if err != nil {
+			t.Fatalf("held request's %s: %v", k, err)
+		}
+		return at
+	}
+	return parse("updated_from"), parse("updated_to")
 }
 
 // TestClickHouseStoppedMidRun stops a private ClickHouse (a second server,
@@ -176,8 +214,8 @@ func TestClickHouseStoppedMidRun(t *testing.T) {
 	case <-reached:
 	case r := <-done:
 		t.Fatalf("sync ended (exit %d) before its third window: %s", r.code, r.errs)
-	case <-time.After(60 * time.Second):
-		t.Fatal("the third window was never requested")
+	case <-time.After(3 * time.Minute): // a hang guard, not a speed limit
+		t.Fatal("the third window was never requested within 3 minutes")
 	}
 	before, ok := h.watermark("dossiers")
 	if !ok {
@@ -188,8 +226,8 @@ func TestClickHouseStoppedMidRun(t *testing.T) {
 	var r result
 	select {
 	case r = <-done:
-	case <-time.After(90 * time.Second):
-		t.Fatal("sync did not give up within 90s of ClickHouse stopping")
+	case <-time.After(3 * time.Minute): // a hang guard: its bounded retries take seconds
+		t.Fatal("sync did not give up within 3 minutes of ClickHouse stopping")
 	}
 	if r.code != exitFailure {
 		t.Fatalf("exit %d with ClickHouse down, want 1\n%s", r.code, r.errs)

@@ -84,14 +84,21 @@ func (h *harness) watermark(source string) (time.Time, bool) {
 	return wm, ok
 }
 
-// faultEnv makes retries fast and the timeout short enough for "slow".
+// faultEnv makes retries fast. The timeout ends the "slow" fault's requests,
+// which never answer (slowNever): it only has to leave room for the answers
+// that do come, on a loaded machine.
 var faultEnv = []string{
 	"DVC_PORTAL_PAGE_SIZE=50",
-	"DVC_PORTAL_TIMEOUT=300ms",
+	"DVC_PORTAL_TIMEOUT=2s",
 	"DVC_PORTAL_MAX_RETRIES=5",
 	"DVC_PORTAL_RETRY_WAIT=5ms",
 	"DVC_PORTAL_RETRY_MAX_WAIT=40ms",
 }
+
+// slowNever is the "slow" fault's delay in these tests: a slow answer never
+// comes (the simulator drops it when the client goes), so only the client's
+// timeout can end the request, whatever the speed of the machine.
+const slowNever = 24 * time.Hour
 
 // TestSyncSurvivesEveryTransientFault: for each fault a real portal shows,
 // a sync against portalsim injecting it ends with exactly the expected
@@ -107,7 +114,7 @@ func TestSyncSurvivesEveryTransientFault(t *testing.T) {
 		{simulator.FaultReset, 0.4, "portal request failed; retrying"},
 		{simulator.FaultTruncate, 0.4, "portal request failed; retrying"},
 		{simulator.FaultHTML200, 0.4, "text/html"},
-		{simulator.FaultSlow, 0.3, "Timeout"},
+		{simulator.FaultSlow, 0.1, "Timeout"},
 		{simulator.FaultDup, 0.5, ""},
 		{simulator.FaultMutate, 1, "window changed while its pages were read"},
 	}
@@ -115,7 +122,7 @@ func TestSyncSurvivesEveryTransientFault(t *testing.T) {
 		t.Run(tt.fault, func(t *testing.T) {
 			t.Parallel()
 			opts := simOptions(600)
-			opts.Faults, opts.FaultRate, opts.SlowDelay = []string{tt.fault}, tt.rate, time.Second
+			opts.Faults, opts.FaultRate, opts.SlowDelay = []string{tt.fault}, tt.rate, slowNever
 			h := newHarness(t, opts)
 			code, out, errs := h.run(faultEnv, "sync", "--source", "dossiers", "--once")
 			if code != 0 {
