@@ -19,6 +19,8 @@ import (
 
 	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/transform"
+
+	goldenfile "github.com/dvcindex/dvcindex/internal/golden"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the report golden files (review them by reading before committing)")
@@ -31,23 +33,10 @@ func reportHarness(t *testing.T) *harness {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *updateGolden {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
+	if !*updateGolden {
+		writeOut(t, name, got) // kept for a person to diff against the golden file
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run the test with -update to create it, then read it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; diff %s against the output in %s", name, path, writeOut(t, name, got))
-	}
+	goldenfile.Check(t, name, got, *updateGolden)
 }
 
 // writeOut keeps an output in testdata/out (ignored by git) for a person

@@ -1,13 +1,14 @@
 package official
 
 import (
-	"bytes"
 	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/dvcindex/dvcindex/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden (review them by reading before committing)")
@@ -57,33 +58,7 @@ func allFixtureRows(t *testing.T) []Row {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run the test with -update to create it, then read it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n got: %s\nwant: %s", path, firstDiffLine(got, want), firstDiffLine(want, got))
-	}
-}
-
-func firstDiffLine(a, b []byte) string {
-	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
-	for i := range al {
-		if i >= len(bl) || al[i] != bl[i] {
-			return "line " + strconv.Itoa(i+1) + ": " + al[i]
-		}
-	}
-	return "(a prefix of the other)"
+	goldenfile.Check(t, name, got, *update)
 }
 
 func fnum(p *float64) string {
