@@ -42,7 +42,7 @@ import (
 	"github.com/dvcindex/dvcindex/transform/vocab"
 )
 
-//go:embed period_dossiers.sql metrics/*.sql findings/*.sql
+//go:embed period_dossiers.sql metrics/*.sql findings/*.sql fragments/*.sql
 var files embed.FS
 
 // FormulaVersion is stored with every result; change it with the rules.
@@ -94,7 +94,11 @@ func Metrics() ([]Metric, error) {
 		if err != nil {
 			return nil, err
 		}
-		m, err := parseMetric(name, string(body))
+		text, err := includeFragments(name, string(body))
+		if err != nil {
+			return nil, err
+		}
+		m, err := parseMetric(name, text)
 		if err != nil {
 			return nil, err
 		}
@@ -110,6 +114,27 @@ func Metrics() ([]Metric, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Indicator] < order[out[j].Indicator] })
 	return out, nil
+}
+
+// fragmentRef is a metric's reference to a shared subquery: a rule two
+// metrics apply the same way is written once, in fragments/NAME.sql.
+var fragmentRef = regexp.MustCompile(`\{fragment:([a-z_]+)\}`)
+
+// includeFragments replaces each {fragment:NAME} of a metric by the SELECT
+// of fragments/NAME.sql (its comment header dropped).
+func includeFragments(name, body string) (string, error) {
+	var missing error
+	out := fragmentRef.ReplaceAllStringFunc(body, func(ref string) string {
+		frag := fragmentRef.FindStringSubmatch(ref)[1]
+		b, err := files.ReadFile("fragments/" + frag + ".sql")
+		if err != nil {
+			missing = fmt.Errorf("%s: fragment %s: %w", name, frag, err)
+			return ref
+		}
+		_, sql := splitHeader(string(b))
+		return strings.TrimSpace(sql)
+	})
+	return out, missing
 }
 
 func parseMetric(name, body string) (Metric, error) {

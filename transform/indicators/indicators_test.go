@@ -118,3 +118,28 @@ func TestMetricsAgreeWithOfficialFormulas(t *testing.T) {
 		}
 	}
 }
+
+// TestFragmentsAreIncluded: a metric's {fragment:NAME} becomes the shared
+// subquery (nothing left unexpanded), and an unknown fragment is an error
+// naming the metric file.
+func TestFragmentsAreIncluded(t *testing.T) {
+	ms, err := Metrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	uses := 0
+	for _, m := range ms {
+		if strings.Contains(m.SQL, "{fragment:") {
+			t.Errorf("%s: unexpanded fragment", m.File)
+		}
+		if strings.Contains(m.SQL, "AS on_time") {
+			uses++
+		}
+	}
+	if uses != 2 {
+		t.Errorf("%d metrics judge petitions with the shared fragment; want 2 (5.2 and 5.3)", uses)
+	}
+	if _, err := includeFragments("metrics/x.sql", "SELECT 1 FROM ({fragment:no_such})"); err == nil || !strings.Contains(err.Error(), "metrics/x.sql") {
+		t.Errorf("unknown fragment: error %v", err)
+	}
+}
