@@ -90,8 +90,16 @@ type Portal struct {
 // national portal, whose reporting API the evaluation source reads.
 const DefaultEvaluationURL = "https://dichvucong.gov.vn"
 
-// SourceNames are the portal sources that have a section under sources:.
-var SourceNames = []string{"dossiers", "petitions", "procedures", "evaluation", "bcqg"}
+// SourceNames are the sources that have a section under sources:, in the
+// order of the Sources fields.
+func SourceNames() []string {
+	t := reflect.TypeOf(Sources{})
+	out := make([]string, t.NumField())
+	for i := range out {
+		out[i], _, _ = strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+	}
+	return out
+}
 
 // Sources holds per-source overrides of the portal: defaults. Each source is
 // a field (not a map) so that every key has its DVC_SOURCES_… variable.
@@ -150,19 +158,8 @@ func (c Config) Source(name string) Portal {
 }
 
 func (c Config) sourceOverride(name string) SourceOverride {
-	switch name {
-	case "dossiers":
-		return c.Sources.Dossiers
-	case "petitions":
-		return c.Sources.Petitions
-	case "procedures":
-		return c.Sources.Procedures
-	case "evaluation":
-		return c.Sources.Evaluation
-	case "bcqg":
-		return c.Sources.BCQG
-	}
-	return SourceOverride{}
+	o, _ := byYAMLTag[SourceOverride](c.Sources, name)
+	return o
 }
 
 // Files is the file-drop source (portal-api.md §6).
@@ -227,21 +224,34 @@ type Freshness struct {
 
 // Of returns the freshness limit of source (0 for an unknown source).
 func (f Freshness) Of(source string) time.Duration {
-	switch source {
-	case "dossiers":
-		return f.Dossiers.D()
-	case "petitions":
-		return f.Petitions.D()
-	case "procedures":
-		return f.Procedures.D()
-	case "bcqg":
-		return f.BCQG.D()
-	case "evaluation":
-		return f.Evaluation.D()
-	case "files":
-		return f.Files.D()
+	d, _ := byYAMLTag[Duration](f, source)
+	return d.D()
+}
+
+// HasSourceSection reports whether the configuration has a sources.NAME
+// section and a freshness.NAME key for a source: a registered source must
+// have both (the engine's registry test).
+func HasSourceSection(name string) (sources, freshness bool) {
+	_, sources = byYAMLTag[SourceOverride](Sources{}, name)
+	_, freshness = byYAMLTag[Duration](Freshness{}, name)
+	return sources, freshness
+}
+
+// byYAMLTag returns the field of struct v whose yaml tag is name: the
+// per-source sections are fields (so that every key has its DVC_…
+// variable), looked up by the source's name.
+func byYAMLTag[T any](v any, name string) (T, bool) {
+	var zero T
+	rv := reflect.ValueOf(v)
+	for i := 0; i < rv.NumField(); i++ {
+		tag, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("yaml"), ",")
+		if tag != name {
+			continue
+		}
+		out, ok := rv.Field(i).Interface().(T)
+		return out, ok
 	}
-	return 0
+	return zero, false
 }
 
 // ParseSchedule parses a schedule.* spec the way serve runs it: five cron

@@ -113,7 +113,7 @@ func (v *checker) portal() {
 // sources checks only what a source overrides: an inherited bad value is
 // reported once, under portal.
 func (v *checker) sources() {
-	for _, name := range SourceNames {
+	for _, name := range SourceNames() {
 		key, o := "sources."+name, v.c.sourceOverride(name)
 		if o.BaseURL != "" {
 			if msg := v.c.checkPortalURL(o.BaseURL); msg != "" {

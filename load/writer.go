@@ -77,6 +77,11 @@ type WriterStats struct {
 	Batches                             int
 }
 
+// Loaded is the number of rows of the sources' own tables acknowledged
+// (dossiers and petitions; not their steps, not rejects): what a run
+// reports as loaded. A new row type adds its count here.
+func (s WriterStats) Loaded() uint64 { return s.Dossiers + s.Petitions }
+
 // Writer buffers normalized rows and writes them in batches of at most
 // BatchRows rows per table. A row counts as loaded only once the batch that
 // holds it was acknowledged by the server: Flush returns nil only then.

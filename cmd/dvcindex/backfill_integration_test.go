@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dvcindex/dvcindex/cmd/portalsim/simulator"
+	"github.com/dvcindex/dvcindex/internal/pipeline"
 )
 
 func TestBackfillIsResumableAndLeavesTheWatermark(t *testing.T) {
@@ -34,7 +35,7 @@ func TestBackfillIsResumableAndLeavesTheWatermark(t *testing.T) {
 	if n := strings.Count(errs, "backfill dossiers: window "); n != 4 {
 		t.Errorf("%d progress lines before the failure, want 4:\n%.2000s", n, errs)
 	}
-	key := backfillStateKey("dossiers", from, to)
+	key := pipeline.BackfillStateKey("dossiers", from, to)
 	if got, ok := h.watermark(key); !ok || got.Format("20060102150405") != stopAt {
 		t.Fatalf("backfill progress %s (%v), want %s", got, ok, stopAt)
 	}
@@ -98,7 +99,7 @@ func TestBackfillIsResumableAndLeavesTheWatermark(t *testing.T) {
 	if n := h.count("SELECT count() FROM {db}.runs"); n != runs {
 		t.Errorf("dry run wrote %d run rows", n-runs)
 	}
-	if _, ok := h.watermark(backfillStateKey("dossiers", to, time.Date(2025, 8, 1, 0, 0, 0, 0, simulator.Location))); ok {
+	if _, ok := h.watermark(pipeline.BackfillStateKey("dossiers", to, time.Date(2025, 8, 1, 0, 0, 0, 0, simulator.Location))); ok {
 		t.Error("dry run recorded backfill progress")
 	}
 }

@@ -5,31 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/dvcindex/dvcindex/extract"
+	"github.com/dvcindex/dvcindex/internal/pipeline"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 )
 
 // Sources of interfaces.md, and which of them this build can sync.
-var (
-	allSources       = []string{"dossiers", "petitions", "procedures", "evaluation", "bcqg", "files"}
-	supportedSources = map[string]bool{"dossiers": true, "petitions": true, "procedures": true, "bcqg": true, "evaluation": true, "files": true}
-)
-
-// errNotImplemented is returned by commands that exist in the interface but
-// are not built yet; they exit 1 with a message saying so.
-var errNotImplemented = errors.New("not implemented yet")
-
-func notImplemented(name, issue string) error {
-	return fmt.Errorf("dvcindex %s: %w (tracked in issue %s)", name, errNotImplemented, issue)
-}
-
 func newMigrateCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",
@@ -81,156 +66,25 @@ ClickHouse and advances the watermark only after every batch of a window was
 acknowledged. A new source starts at sync.since. Records that cannot be
 normalized go to the rejects table (v_rejects) with the reason; the rest load.
 
-Sources: dossiers and petitions (windows on NgayCapNhat); procedures (the
-catalogue, a full snapshot each time); bcqg and evaluation (per unit and
-period: every period since sync.since on the first run, then the current and
-previous period of each length); files (the .xlsx/.csv exports dropped in
-files.inbox: loaded once per content, then moved to done/ or, with a reason
-file, to failed/). Without --source, every source (files only when
-files.inbox is set). Without --once, sync runs once as well: the repeating
-scheduler is 'dvcindex serve'.`,
+Without --once, sync runs once as well: the repeating scheduler is
+'dvcindex serve'. Without --source, every enabled source: files only when
+files.inbox is set, evaluation only when evaluation.root_department_id is.
+Keyed sources read every period since sync.since on their first run, then the
+current and previous period of each length.
+
+Sources:
+` + sourceList(),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sources := []string{source}
-			if source == "" {
-				sources = implementedSources()
-				if a.cfg.Files.Inbox == "" {
-					sources = slices.DeleteFunc(sources, func(s string) bool { return s == "files" })
-				}
-			} else if !contains(allSources, source) {
-				return usagef("unknown source %q; sources are %s", source, strings.Join(allSources, ", "))
-			} else if !supportedSources[source] {
-				return notImplemented("sync --source "+source, "#4/#5")
-			}
-			if source == "files" && a.cfg.Files.Inbox == "" {
-				return errNoInbox() // before any connection
-			}
 			_ = once // one pass is the only mode of sync; serve repeats it.
-			if err := checkPIIKeyLength(a.cfg.PII.Key.Reveal()); err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			store, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer store.Close()
-			var errs []error
-			for _, src := range sources {
-				errs = append(errs, a.syncOnce(ctx, store, src, dryRun, unsafeDevKey))
-			}
-			return errors.Join(errs...)
+			return a.sync(cmd.Context(), source, dryRun, unsafeDevKey)
 		},
 	}
-	cmd.Flags().StringVar(&source, "source", "", "source to sync: "+strings.Join(allSources, ", ")+" (default: every implemented source)")
+	cmd.Flags().StringVar(&source, "source", "", "source to sync: "+strings.Join(pipeline.Names(), ", ")+" (default: every enabled source)")
 	cmd.Flags().BoolVar(&once, "once", false, "run one pass and exit (the only mode of sync; 'serve' schedules repeated passes)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "extract and normalize, print the counts and the rejects, write nothing")
 	cmd.Flags().BoolVar(&unsafeDevKey, "unsafe-dev-pii-key", false, "if pii.key is unset, hash personal data with a PUBLIC development key (reversible by guessing; throwaway databases only)")
 	return cmd
-}
-
-// abandonStaleRuns marks runs of source left "running" by a process that
-// died as abandoned. A run older than twice serve.job_timeout cannot still be
-// alive: serve cancels its jobs at the timeout.
-func (a *app) abandonStaleRuns(ctx context.Context, store *load.Store, source string) {
-	before := a.now().Add(-2 * a.cfg.Serve.JobTimeout.D())
-	n, err := store.AbandonStaleRuns(ctx, source, before)
-	if err != nil {
-		a.log.Warn().Err(err).Str("source", source).Msg("could not mark stale runs as abandoned")
-		return
-	}
-	if n > 0 {
-		a.log.Warn().Int("runs", n).Str("source", source).Msg("runs left running by a process that ended were marked abandoned")
-	}
-}
-
-// implementedSources lists the sources sync can read, in interface order.
-func implementedSources() []string {
-	var out []string
-	for _, s := range allSources {
-		if supportedSources[s] {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// syncOnce runs one incremental pass of source.
-func (a *app) syncOnce(ctx context.Context, store *load.Store, source string, dryRun, unsafeDevKey bool) error {
-	if !dryRun {
-		a.abandonStaleRuns(ctx, store, source)
-	}
-	switch source {
-	case "files":
-		return a.syncFiles(ctx, store, dryRun, unsafeDevKey)
-	case "procedures":
-		return a.syncProcedures(ctx, store, dryRun)
-	case "bcqg", "evaluation":
-		src := bcqgSource
-		if source == "evaluation" {
-			src = evaluationSource
-		}
-		periods, err := a.keyedPeriods(ctx, store, src)
-		if err != nil {
-			return err
-		}
-		return a.syncKeyed(ctx, store, src, periods, false, dryRun, "sync")
-	}
-	src, err := a.windowedSource(source, unsafeDevKey)
-	if err != nil {
-		return err
-	}
-	wm, ok, err := store.Watermark(ctx, source)
-	if err != nil {
-		return fmt.Errorf("%w (has 'dvcindex migrate' run?)", err)
-	}
-	lookback := a.cfg.Sync.Lookback.D()
-	if !ok {
-		// A new source starts at sync.since: there is nothing behind it to re-read.
-		wm, lookback = a.cfg.Sync.Since.T(), 0
-	}
-	w, ok := extract.IncrementalWindow(wm, lookback, a.cfg.Sync.SafetyLag.D(), a.now())
-	if !ok {
-		fmt.Fprintf(a.stdout, "sync %s: nothing to read yet (watermark %s)\n", source, wm.In(transform.HoChiMinh()).Format("2006-01-02 15:04:05 Asia/Ho_Chi_Minh"))
-		return nil
-	}
-	runID := newRunID(a.now())
-	log := a.log.With().Str("run_id", runID).Str("source", source).Logger()
-	res, err := a.runWindowedSync(ctx, store, a.sourceClient(source, log),
-		syncRequest{runID: runID, source: src, command: "sync", window: w, advance: true, dryRun: dryRun}, log)
-	a.printRun(res)
-	return err
-}
-
-func (a *app) printRun(res syncResult) {
-	r := res.run
-	if r.ID == "" {
-		return
-	}
-	fmt.Fprintf(a.stdout, "%s %s: %s — fetched %d, loaded %d, rejected %d", r.Command, r.Source, r.Status, r.Fetched, r.Loaded, r.Rejected)
-	if r.WindowFrom != nil && r.WindowTo != nil {
-		loc := transform.HoChiMinh() // one zone for both ends, whatever the machine's
-		fmt.Fprintf(a.stdout, ", window [%s, %s) %s", r.WindowFrom.In(loc).Format("2006-01-02 15:04:05"),
-			r.WindowTo.In(loc).Format("2006-01-02 15:04:05"), "Asia/Ho_Chi_Minh")
-	}
-	fmt.Fprintf(a.stdout, ", run %s\n", r.ID)
-	if len(res.rejects) > 0 {
-		tw := tabwriter.NewWriter(a.stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "REJECTED RECORD\tFIELD\tREASON")
-		for _, rj := range res.rejects {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", rj.RecordKey, rj.Field, rj.Reason)
-		}
-		_ = tw.Flush()
-	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func newBackfillCmd(a *app) *cobra.Command {
@@ -252,7 +106,7 @@ evaluation re-read every period (month, quarter, year) in the range.
 			return a.backfill(cmd.Context(), source, from, to, dryRun, unsafeDevKey)
 		},
 	}
-	cmd.Flags().StringVar(&source, "source", "", "source to re-read: dossiers, petitions, evaluation, bcqg (required)")
+	cmd.Flags().StringVar(&source, "source", "", "source to re-read: "+strings.Join(backfillable(), ", ")+" (required)")
 	cmd.Flags().StringVar(&from, "from", "", "start date (yyyy-mm-dd), inclusive (required)")
 	cmd.Flags().StringVar(&to, "to", "", "end date (yyyy-mm-dd), exclusive (required)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "extract and normalize, print the counts and the rejects, write nothing")
@@ -388,4 +242,52 @@ func migrationCount() int {
 		return 0
 	}
 	return len(ms)
+}
+
+// sync runs one pass of a source, or of every enabled one.
+func (a *app) sync(ctx context.Context, source string, dryRun, unsafeDevKey bool) error {
+	sources := []string{source}
+	if source == "" {
+		sources = pipeline.EnabledNames(a.cfg)
+	} else if src, ok := pipeline.Lookup(source); !ok {
+		return pipeline.UnknownSource(source)
+	} else if src.Check != nil {
+		if err := src.Check(a.cfg); err != nil {
+			return err // before any connection
+		}
+	}
+	if err := pipeline.CheckPIIKeyLength(a.cfg.PII.Key.Reveal()); err != nil {
+		return err
+	}
+	store, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	e := a.engine(unsafeDevKey)
+	var errs []error
+	for _, src := range sources {
+		errs = append(errs, e.Sync(ctx, store, src, dryRun))
+	}
+	return errors.Join(errs...)
+}
+
+// backfillable lists the sources backfill can re-read.
+func backfillable() []string {
+	var out []string
+	for _, s := range pipeline.Sources() {
+		if s.NoBackfill == "" {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+// sourceList is one line per registered source, for --help.
+func sourceList() string {
+	var b strings.Builder
+	for _, s := range pipeline.Sources() {
+		fmt.Fprintf(&b, "  %-11s %-9s %s\n", s.Name, s.Kind, s.Summary)
+	}
+	return b.String()
 }

@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/extract"
+	"github.com/dvcindex/dvcindex/internal/pipeline"
 	"github.com/dvcindex/dvcindex/internal/redact"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
@@ -65,7 +65,11 @@ func (a *app) doctor(ctx context.Context, selfTest bool) error {
 		a.doctorPIIKey(d)
 		a.doctorClickHouse(ctx, d)
 		a.doctorPortal(ctx, d)
-		a.doctorOfficial(ctx, d)
+		for _, src := range pipeline.Sources() {
+			if src.Host == pipeline.NationalHost {
+				a.doctorOfficial(ctx, d, src)
+			}
+		}
 	}
 
 	fmt.Fprintln(d.w)
@@ -188,7 +192,7 @@ func (a *app) doctorPIIKey(d *doctorReport) {
 		d.problem("pii.key", err.Error(), "set DVC_PII_KEY (or pii.key) to a longer random secret, e.g. the output of `openssl rand -hex 32`.")
 		return
 	}
-	if key == devPIIKey {
+	if key == pipeline.DevPIIKey {
 		d.problem("pii.key", "is the public development key", "set DVC_PII_KEY to a random secret of your own: hashes made with the public key can be reversed by guessing.")
 		return
 	}
@@ -319,7 +323,6 @@ func (a *app) doctorPortal(ctx context.Context, d *doctorReport) {
 		RetryMaxWait: time.Second, MaxBodyBytes: p.MaxBodyBytes, Logger: a.log,
 	})
 	now := a.now()
-	loc := transform.HoChiMinh()
 	units, err := transform.DefaultUnits()
 	if err != nil {
 		d.problem("portal", err.Error(), "rebuild dvcindex: its built-in reference units are damaged.")
@@ -327,46 +330,29 @@ func (a *app) doctorPortal(ctx context.Context, d *doctorReport) {
 	}
 	month := transform.PeriodOf(transform.Month, now).Previous()
 	scope, _ := units.Scopes(month.LastDay())
-	for i, src := range a.scheduledSources() {
-		if src == evaluationSource.name {
-			continue // another host: doctorOfficial
-		}
-		if src == "files" {
-			// A folder, not the portal.
-			if st, err := os.Stat(a.cfg.Files.Inbox); err != nil || !st.IsDir() {
-				d.problem("files.inbox", fmt.Sprintf("%q is not a readable folder (%v)", a.cfg.Files.Inbox, err),
-					"create the folder or set files.inbox to the folder where the exports are dropped.")
-			} else {
-				d.ok("files: inbox %s is a folder", a.cfg.Files.Inbox)
-			}
+	pr := pipeline.ProbeRequest{Now: now, Month: month}
+	if len(scope) > 0 {
+		pr.Unit = transform.PortalUnit(scope[0].Code, scope[0].Level)
+	}
+	for i, name := range a.scheduledSources() {
+		src, _ := pipeline.Lookup(name)
+		if src.Host == pipeline.FolderHost {
+			a.doctorFolder(d)
 			continue
 		}
-		q := url.Values{"page": {"1"}, "page_size": {"1"}}
-		var path string
-		switch src {
-		case "dossiers", "petitions":
-			path = "/api/v1/" + src
-			q.Set("updated_from", now.Add(-24*time.Hour).In(loc).Format(extract.TimeLayout))
-			q.Set("updated_to", now.In(loc).Format(extract.TimeLayout))
-		case "procedures":
-			path = "/api/v1/procedures"
-		case "bcqg", "evaluation":
-			ks := bcqgSource
-			if src == "evaluation" {
-				ks = evaluationSource
-			}
-			path, q = ks.path, url.Values{"period": {month.Code}}
-			if len(scope) > 0 {
-				q.Set("unit", transform.PortalUnit(scope[0].Code, scope[0].Level))
-			}
+		if src.Probe == nil {
+			continue // another host: doctorOfficial
 		}
+		path, q := src.Probe(pr)
+		q.Set("page", "1")
+		q.Set("page_size", "1")
 		var raw json.RawMessage
 		err := client.Get(ctx, path, q, &raw)
 		if err == nil {
 			if i == 0 {
 				d.ok("credentials of user %q accepted", p.Username)
 			}
-			d.ok("%s: one page read from %s", src, path)
+			d.ok("%s: one page read from %s", name, path)
 			continue
 		}
 		msg := err.Error()
@@ -377,13 +363,23 @@ func (a *app) doctorPortal(ctx context.Context, d *doctorReport) {
 			d.info("skipped: the sources (they need the credentials)")
 			return
 		case errors.Is(err, extract.ErrPermanent):
-			d.problem("source "+src, msg, fmt.Sprintf("check that the portal at portal.base_url serves %s (portal-api.md) and that the account may read it.", path))
+			d.problem("source "+name, msg, fmt.Sprintf("check that the portal at portal.base_url serves %s (portal-api.md) and that the account may read it.", path))
 		default:
 			d.problem("portal.base_url", msg, fmt.Sprintf("check that the portal answers at portal.base_url (%s) from this machine (network, proxy, TLS), or correct it.", a.origin("portal.base_url")))
 			d.info("skipped: the remaining sources")
 			return
 		}
 	}
+}
+
+// doctorFolder checks files.inbox, the folder of the file-drop source.
+func (a *app) doctorFolder(d *doctorReport) {
+	if st, err := os.Stat(a.cfg.Files.Inbox); err != nil || !st.IsDir() {
+		d.problem("files.inbox", fmt.Sprintf("%q is not a readable folder (%v)", a.cfg.Files.Inbox, err),
+			"create the folder or set files.inbox to the folder where the exports are dropped.")
+		return
+	}
+	d.ok("files: inbox %s is a folder", a.cfg.Files.Inbox)
 }
 
 func randomHex(n int) string {

@@ -63,11 +63,11 @@ pseudonyms. Run 'dvcindex compute --period P' first.`,
 				return err
 			}
 			defer store.Close()
-			ex, err := store.Explain(ctx, unit, period, indicator, top, load.RiskFindings(a.indicatorSettings()))
+			ex, err := store.Explain(ctx, unit, period, indicator, top, load.RiskFindings(a.engine(false).IndicatorSettings()))
 			if err != nil {
 				return err
 			}
-			rep := buildExplainReport(ex, period, load.RiskFindings(a.indicatorSettings()))
+			rep := buildExplainReport(ex, period, load.RiskFindings(a.engine(false).IndicatorSettings()))
 			if format == "json" {
 				enc := json.NewEncoder(a.stdout)
 				enc.SetIndent("", "  ")

@@ -207,7 +207,7 @@ func TestFileDropsRefuseWhatIsUnsafe(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			err := a.syncFiles(context.Background(), h.store, false, false)
+			err := a.engine(false).Sync(context.Background(), h.store, "files", false)
 			runtime.ReadMemStats(&after)
 			if err != nil {
 				t.Fatalf("sync: %v\n%s", err, logs)
@@ -276,7 +276,7 @@ func TestHalfWrittenFileWaitsUntilItSettles(t *testing.T) {
 				}
 			}
 			a, out, logs := fileDropApp(t, h, inbox, func() time.Time { return tc.now }, "DVC_FILES_SETTLE=1m")
-			if err := a.syncFiles(context.Background(), h.store, false, false); err != nil {
+			if err := a.engine(false).Sync(context.Background(), h.store, "files", false); err != nil {
 				t.Fatalf("sync: %v\n%s", err, logs)
 			}
 			if !strings.Contains(out.String(), tc.want) {
@@ -313,24 +313,20 @@ func TestParserPanicFailsTheFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a, _, logs := fileDropApp(t, h, inbox, time.Now, "DVC_FILES_SETTLE=0s")
-	norm, err := a.normalizer("files", false)
-	if err != nil {
+	a, out, logs := fileDropApp(t, h, inbox, time.Now, "DVC_FILES_SETTLE=0s")
+	a.openTable = func(name string, r io.ReaderAt, size int64, lim extract.TableLimits) (extract.RowReader, error) {
+		if name == "a-boom.csv" {
+			return panicRows{}, nil
+		}
+		return extract.OpenTable(name, r, size, lim)
+	}
+	if err := a.engine(false).Sync(context.Background(), h.store, "files", false); err != nil {
 		t.Fatal(err)
 	}
-	fs := &fileSync{a: a, store: h.store, norm: norm, inbox: inbox, runID: "panic-test", log: a.log,
-		open: func(name string, r io.ReaderAt, size int64, lim extract.TableLimits) (extract.RowReader, error) {
-			if name == "a-boom.csv" {
-				return panicRows{}, nil
-			}
-			return extract.OpenTable(name, r, size, lim)
-		}}
-	outcomes, err := fs.all(context.Background(), []string{"a-boom.csv", "b-good.csv"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(outcomes) != 2 || outcomes[0].status != "failed" || outcomes[1].status != "done" || outcomes[1].loaded != 3 {
-		t.Fatalf("outcomes %+v", outcomes)
+	for _, want := range []string{`file "a-boom.csv": FAILED`, `file "b-good.csv": 3 rows, loaded 3, rejected 0`} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("stdout lacks %q:\n%s", want, out)
+		}
 	}
 	reason, err := os.ReadFile(filepath.Join(inbox, "failed", "a-boom.csv.reason.txt"))
 	if err != nil || !strings.Contains(string(reason), "crashed") {
@@ -353,7 +349,7 @@ func TestDoneFolderSymlinkIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _, _ := fileDropApp(t, h, inbox, time.Now, "DVC_FILES_SETTLE=0s")
-	err := a.syncFiles(context.Background(), h.store, false, false)
+	err := a.engine(false).Sync(context.Background(), h.store, "files", false)
 	if err == nil || !strings.Contains(err.Error(), "not a folder") {
 		t.Fatalf("sync error %v, want a refusal of done/", err)
 	}

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/dvcindex/dvcindex/internal/pipeline"
 )
 
 // Exit codes of interfaces.md.
@@ -39,7 +41,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 		return exitOK
 	}
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
+	var pe pipeline.UsageError
+	if errors.As(err, &ue) || errors.As(err, &pe) || isCobraUsage(err) {
 		fmt.Fprintf(stderr, "Error: %v\nRun 'dvcindex --help' for usage.\n", err)
 		return exitUsage
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"sync"
 	"time"
 
@@ -10,53 +9,6 @@ import (
 
 	"github.com/dvcindex/dvcindex/load"
 )
-
-// syncObserver is told what the sync pipeline did. It keeps extract,
-// transform and load free of any metrics library: the sync code calls the
-// app's observer (nil outside serve) and serve's metrics implement it.
-type syncObserver interface {
-	// syncFinished is called once per recorded run, after its final state
-	// was written to v_runs, with the number of records that passed
-	// normalization.
-	syncFinished(r load.Run, normalized uint64)
-	// retried is called before each retry of a portal request.
-	retried(source string)
-}
-
-// observeRun reports a finished run to the observer, if any.
-func (a *app) observeRun(r load.Run, normalized uint64) {
-	if a.obs != nil {
-		a.obs.syncFinished(r, normalized)
-	}
-}
-
-// onPortalRetry is extract.Options.OnRetry: it attributes the retry to the
-// source whose endpoint path was requested.
-func (a *app) onPortalRetry(path string, _ int, _ time.Duration, _ error) {
-	if a.obs != nil {
-		a.obs.retried(sourceOfPath(path))
-	}
-}
-
-// sourceOfPath names the source a request path belongs to (portal-api.md
-// endpoints); "auth" for the token endpoint and "other" for anything else.
-func sourceOfPath(path string) string {
-	for _, sp := range []struct{ prefix, source string }{
-		{"/api/v1/dossiers", "dossiers"},
-		{"/api/v1/petitions", "petitions"},
-		{"/api/v1/procedures", "procedures"},
-		{"/api/v1/bcqg", "bcqg"},
-		{"/api/v1/evaluation", "evaluation"},
-		{"/api/v1/reporting/evaluation", "evaluation"},
-		{"/api/v1/files", "files"},
-		{"/api/v1/auth", "auth"},
-	} {
-		if strings.HasPrefix(path, sp.prefix) {
-			return sp.source
-		}
-	}
-	return "other"
-}
 
 // metrics are serve's Prometheus collectors, registered on a registry of
 // their own (one per serve instance, never the global default).
@@ -116,7 +68,8 @@ func newMetrics(now func() time.Time, sources, jobs []string) *metrics {
 	return m
 }
 
-func (m *metrics) syncFinished(r load.Run, normalized uint64) {
+// RunFinished counts a finished run (pipeline.Observer).
+func (m *metrics) RunFinished(r load.Run, normalized uint64) {
 	s := r.Source
 	m.fetched.WithLabelValues(s).Add(float64(r.Fetched))
 	m.normalized.WithLabelValues(s).Add(float64(normalized))
@@ -130,7 +83,8 @@ func (m *metrics) syncFinished(r load.Run, normalized uint64) {
 	}
 }
 
-func (m *metrics) retried(source string) { m.retries.WithLabelValues(source).Inc() }
+// Retried counts a retried portal request (pipeline.Observer).
+func (m *metrics) Retried(source string) { m.retries.WithLabelValues(source).Inc() }
 
 // setWatermark records the source's current watermark for the lag gauge.
 func (m *metrics) setWatermark(source string, wm time.Time) {

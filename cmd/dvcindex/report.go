@@ -123,7 +123,7 @@ func (a *app) reportData(ctx context.Context, store *load.Store, p transform.Per
 		}
 		if !ok {
 			a.log.Info().Str("period", need.Code).Msg("report: computing a period that has no figures yet")
-			if err := a.computeQuiet(ctx, store, need); err != nil {
+			if err := a.engine(false).ComputeQuiet(ctx, store, need); err != nil {
 				return report.Data{}, err
 			}
 		}
@@ -138,28 +138,10 @@ func (a *app) reportData(ctx context.Context, store *load.Store, p transform.Per
 	}
 	ind := a.cfg.Indicators
 	return store.ReportData(ctx, load.ReportRequest{
-		Period: p, TrendPeriods: trend, Units: units, Settings: a.indicatorSettings(),
+		Period: p, TrendPeriods: trend, Units: units, Settings: a.engine(false).IndicatorSettings(),
 		ProxyMinOwners: ind.ProxyMinOwners, StaffAccounts: staff,
 		Bands: report.Bands{Excellent: ind.BandExcellent, Good: ind.BandGood, Fair: ind.BandFair, Average: ind.BandAverage},
 	})
-}
-
-// computeQuiet computes a period from what ClickHouse holds, without
-// printing its scores.
-func (a *app) computeQuiet(ctx context.Context, store *load.Store, p transform.Period) error {
-	cal, err := a.calendar()
-	if err != nil {
-		return err
-	}
-	if err := store.RefreshCalendar(ctx, cal); err != nil {
-		return err
-	}
-	units, err := transform.DefaultUnits()
-	if err != nil {
-		return err
-	}
-	_, err = store.Compute(ctx, load.ComputeRequest{Period: p, Units: units, Settings: a.indicatorSettings()})
-	return err
 }
 
 // staffAccounts hashes the configured staff accounts with the personal-data

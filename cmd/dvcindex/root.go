@@ -1,9 +1,6 @@
 package main
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"fmt"
 	"io"
 	"os"
 	"time"
@@ -13,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/dvcindex/dvcindex/config"
+	"github.com/dvcindex/dvcindex/internal/pipeline"
 )
 
 // app is what every command gets: the loaded configuration, a logger and the
@@ -29,10 +27,14 @@ type app struct {
 	logLevel string
 	// obs, if set, is told about every sync run and portal retry (serve's
 	// metrics); commands run once leave it nil.
-	obs syncObserver
+	obs pipeline.Observer
 	// locks, set by serve, keeps its jobs from fetching one source twice at
-	// once (sourceLocks); nil for commands run once.
-	locks *sourceLocks
+	// once; nil for commands run once.
+	locks *pipeline.Locks
+	// openTable and hook are the engine's test seams (pipeline.Options);
+	// nil on the command line.
+	openTable pipeline.TableOpener
+	hook      func(stage string)
 }
 
 func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {
@@ -142,11 +144,4 @@ func newLogger(w io.Writer, c config.Log) zerolog.Logger {
 	// whatever the writer.
 	w = zerolog.SyncWriter(w)
 	return zerolog.New(w).Level(level).With().Timestamp().Logger()
-}
-
-// newRunID returns a sortable, unique run identifier.
-func newRunID(now time.Time) string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return fmt.Sprintf("%s-%s", now.UTC().Format("20060102T150405Z"), hex.EncodeToString(b))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/dvcindex/dvcindex/config"
+	"github.com/dvcindex/dvcindex/internal/pipeline"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 )
@@ -70,13 +71,13 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // serve.grace_period to finish, aborts the rest and returns nil.
 func (a *app) serve(ctx context.Context, hooks serveHooks) error {
 	// Refuse to start a daemon whose every dossier sync would fail.
-	if _, err := a.normalizer("dossiers", false); err != nil {
+	if err := a.engine(false).CheckDossierKey(); err != nil {
 		return err
 	}
 	sa := *a
 	sa.stdout = &lockedWriter{w: a.stdout}
 	if sa.locks == nil {
-		sa.locks = newSourceLocks()
+		sa.locks = pipeline.NewLocks()
 	}
 	s := &server{a: &sa, log: a.log.With().Str("component", "serve").Logger(), timeout: a.cfg.Serve.JobTimeout.D(),
 		stopping: make(chan struct{})}
@@ -88,7 +89,7 @@ func (a *app) serve(ctx context.Context, hooks serveHooks) error {
 	for i, j := range jobs {
 		names[i] = j.name
 	}
-	s.m = newMetrics(a.now, allSources, names)
+	s.m = newMetrics(a.now, pipeline.Names(), names)
 	sa.obs = s.m
 
 	jobCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
@@ -171,21 +172,8 @@ func (a *app) serve(ctx context.Context, hooks serveHooks) error {
 }
 
 // scheduledSources are the sources serve syncs (and whose freshness readyz
-// and doctor check): every implemented one, files only when files.inbox is
-// set.
-func (a *app) scheduledSources() []string {
-	var out []string
-	for _, src := range implementedSources() {
-		if src == "files" && a.cfg.Files.Inbox == "" {
-			continue
-		}
-		if src == "evaluation" && a.cfg.Evaluation.RootDepartmentID == "" {
-			continue // not configured for a province (sync_official.go)
-		}
-		out = append(out, src)
-	}
-	return out
-}
+// and doctor check): every source the configuration enables.
+func (a *app) scheduledSources() []string { return pipeline.EnabledNames(a.cfg) }
 
 // jobChain is the wrapper chain of every scheduled job: SkipIfStillRunning
 // outside, Recover innermost, so that a panic is recovered inside the skip
@@ -277,11 +265,11 @@ func (s *server) runSync(ctx context.Context, source string) error {
 	if err != nil {
 		return err
 	}
-	unlock, err := s.a.locks.lock(ctx, source)
+	unlock, err := s.a.locks.Lock(ctx, source)
 	if err != nil {
 		return err
 	}
-	err = s.a.syncOnce(ctx, store, source, false, false)
+	err = s.a.engine(false).Sync(ctx, store, source, false)
 	unlock()
 	s.refreshWatermarks(context.WithoutCancel(ctx), store, source)
 	return err

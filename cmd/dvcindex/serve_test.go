@@ -118,24 +118,6 @@ func TestStaleSources(t *testing.T) {
 	}
 }
 
-func TestSourceOfPath(t *testing.T) {
-	tests := []struct{ path, want string }{
-		{"/api/v1/dossiers", "dossiers"},
-		{"/api/v1/petitions", "petitions"},
-		{"/api/v1/procedures", "procedures"},
-		{"/api/v1/bcqg/received", "bcqg"},
-		{"/api/v1/evaluation", "evaluation"},
-		{"/api/v1/reporting/evaluation/transparency", "evaluation"},
-		{"/api/v1/auth/token", "auth"},
-		{"/elsewhere", "other"},
-	}
-	for _, tt := range tests {
-		if got := sourceOfPath(tt.path); got != tt.want {
-			t.Errorf("sourceOfPath(%q) = %q, want %q", tt.path, got, tt.want)
-		}
-	}
-}
-
 func TestComputePeriods(t *testing.T) {
 	tests := []struct {
 		now  time.Time
@@ -161,12 +143,12 @@ func TestMetricsCountRuns(t *testing.T) {
 	now := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
 	m := newMetrics(func() time.Time { return now }, []string{"dossiers"}, nil)
 	end := now.Add(-time.Minute)
-	m.syncFinished(load.Run{Source: "dossiers", Command: "sync", Status: load.RunSuccess, StartedAt: end.Add(-10 * time.Second), FinishedAt: &end,
+	m.RunFinished(load.Run{Source: "dossiers", Command: "sync", Status: load.RunSuccess, StartedAt: end.Add(-10 * time.Second), FinishedAt: &end,
 		Fetched: 100, Loaded: 98, Rejected: 2}, 98)
 	failedEnd := now
-	m.syncFinished(load.Run{Source: "dossiers", Status: load.RunFailed, StartedAt: now.Add(-time.Second), FinishedAt: &failedEnd,
+	m.RunFinished(load.Run{Source: "dossiers", Status: load.RunFailed, StartedAt: now.Add(-time.Second), FinishedAt: &failedEnd,
 		Fetched: 10, Loaded: 0, Rejected: 0}, 10)
-	m.retried("dossiers")
+	m.Retried("dossiers")
 	m.setWatermark("dossiers", now.Add(-90*time.Minute))
 	for _, c := range []struct {
 		name      string

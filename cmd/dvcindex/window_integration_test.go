@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/dvcindex/dvcindex/cmd/portalsim/simulator"
-	"github.com/dvcindex/dvcindex/extract"
+	"github.com/dvcindex/dvcindex/internal/pipeline"
 )
 
 // windowStatuses counts v_windows rows per status for the dossiers.
@@ -158,7 +158,7 @@ func TestWatermarkNeverPassesThePortalClock(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := context.Background()
-			if err := a.syncOnce(ctx, h.store, "dossiers", false, false); err != nil {
+			if err := a.engine(false).Sync(ctx, h.store, "dossiers", false); err != nil {
 				t.Fatalf("sync: %v\n%s", err, a.stderr)
 			}
 			wm, ok := h.watermark("dossiers")
@@ -197,26 +197,19 @@ func TestPipelinePanicFailsTheRun(t *testing.T) {
 			if err := a.init(); err != nil {
 				t.Fatal(err)
 			}
-			src, err := a.windowedSource("dossiers", false)
-			if err != nil {
-				t.Fatal(err)
+			a.hook = func(stage string) {
+				if stage == tt.stage {
+					tt.value()
+				}
 			}
-			ctx := context.Background()
-			log := a.log.With().Str("run_id", "panic-"+tt.stage).Logger()
-			req := syncRequest{source: src, runID: "panic-" + tt.stage, command: "sync", advance: true,
-				window: extractWindow(), hook: func(stage string) {
-					if stage == tt.stage {
-						tt.value()
-					}
-				}}
-			_, err = a.runWindowedSync(ctx, h.store, a.sourceClient("dossiers", log), req, log)
-			if !errors.Is(err, errPipelinePanic) || !strings.Contains(err.Error(), tt.want) {
+			err := a.engine(false).Sync(context.Background(), h.store, "dossiers", false)
+			if !errors.Is(err, pipeline.ErrPipelinePanic) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want a pipeline panic saying %q", err, tt.want)
 			}
 			if _, ok := h.watermark("dossiers"); ok {
 				t.Error("a run failed by a panic set the watermark")
 			}
-			if h.count("SELECT count() FROM {db}.v_runs WHERE run_id = ? AND status = 'failed' AND position(error, 'panicked') > 0", req.runID) != 1 {
+			if h.count("SELECT count() FROM {db}.v_runs WHERE source = 'dossiers' AND status = 'failed' AND position(error, 'panicked') > 0") != 1 {
 				t.Error("v_runs does not record the run as failed by a panic")
 			}
 			if logs := stderr.String(); strings.Contains(logs, "Panic 0912345678") || !strings.Contains(logs, `"stack"`) {
@@ -228,10 +221,4 @@ func TestPipelinePanicFailsTheRun(t *testing.T) {
 			assertExactDossiers(t, h.store, h.sim)
 		})
 	}
-}
-
-// extractWindow is the whole span of simOptions' simulators.
-func extractWindow() extract.Window {
-	o := simOptions(0)
-	return extract.Window{From: o.From, To: o.To}
 }

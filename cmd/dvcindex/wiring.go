@@ -3,11 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
 
-	"github.com/rs/zerolog"
+	// progressbar draws the backfill's progress on a terminal (a redrawn
+	// line with rate and ETA); off a terminal plain lines are written instead.
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
-	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/extract"
+	"github.com/dvcindex/dvcindex/internal/pipeline"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 )
@@ -35,73 +42,88 @@ func (a *app) storeOptions() (load.Options, error) {
 	}, nil
 }
 
-// portalClient returns the extraction client for the configured portal.
-func (a *app) portalClient(log zerolog.Logger) *extract.Client { return a.sourceClient("", log) }
-
-// sourceClient returns the extraction client of one source: the portal:
-// settings with the source's sources.<name> overrides (config.Source).
-func (a *app) sourceClient(source string, log zerolog.Logger) *extract.Client {
-	p := a.cfg.Source(source)
-	return extract.New(extract.Options{
-		BaseURL: p.BaseURL, Username: p.Username, Password: p.Password.Reveal(),
-		Timeout: p.Timeout.D(), RateLimit: p.RateLimit, MaxRetries: p.MaxRetries,
-		RetryWait: p.RetryWait.D(), RetryMaxWait: p.RetryMaxWait.D(), MaxBodyBytes: p.MaxBodyBytes,
-		Concurrency: p.Concurrency, Logger: log, OnRetry: a.onPortalRetry,
-	})
+// engine is the run engine of this command, printing every run's result.
+func (a *app) engine(unsafeDevKey bool) *pipeline.Engine {
+	return pipeline.New(pipeline.Options{Config: a.cfg, Log: a.log, Now: a.now, Observer: a.obs, Locks: a.locks,
+		UnsafeDevKey: unsafeDevKey, Report: a.printResult, OpenTable: a.openTable, Hook: a.hook})
 }
 
-// devPIIKey is the well-known key of --unsafe-dev-pii-key. Hashes made with
-// it are not secret: anyone can recompute them from a guessed ID number.
-const devPIIKey = "dvcindex-development-key-NOT-SECRET"
-
-// checkPIIKeyLength refuses a personal-data key shorter than
-// config.MinPIIKeyBytes (sync and serve; doctor reports it as a problem).
-func checkPIIKeyLength(key string) error {
-	if key != "" && len(key) < config.MinPIIKeyBytes {
-		return usagef("pii.key is only %d bytes long: use at least %d random bytes (e.g. `openssl rand -hex 32`); a short key can be guessed, and with it every hashed ID number", len(key), config.MinPIIKeyBytes)
+// printResult prints a run: its note, one line per dropped file, the run's
+// counts and, in a dry run, its first rejects.
+func (a *app) printResult(res pipeline.Result) {
+	if res.Note != "" {
+		fmt.Fprintln(a.stdout, res.Note)
 	}
-	return nil
-}
-
-// scrubber returns the Pseudonymizer that scrubs the raw records of the
-// sources that do not require pii.key (petitions, procedures, bcqg,
-// evaluation); nil when no key is set, so that their values outside the
-// allow-list are dropped instead of hashed (transform.Dropped).
-func (a *app) scrubber() *transform.Pseudonymizer {
-	key := a.cfg.PII.Key.Reveal()
-	if key == "" {
-		return nil
-	}
-	p, err := transform.NewPseudonymizer([]byte(key))
-	if err != nil {
-		return nil
-	}
-	return p
-}
-
-// normalizer builds the dossier normalizer, refusing to run without a
-// personal-data key unless the development flag says otherwise.
-func (a *app) normalizer(source string, unsafeDevKey bool) (*transform.Normalizer, error) {
-	key := a.cfg.PII.Key.Reveal()
-	if key == "" {
-		if !unsafeDevKey {
-			return nil, usagef("pii.key is not set: personal data (names, ID numbers, phones, emails) must be hashed with a secret key before it reaches ClickHouse; set DVC_PII_KEY or pii.key, or pass --unsafe-dev-pii-key for a throwaway development database")
+	for _, o := range res.Files {
+		switch o.Status {
+		case pipeline.FileDuplicate:
+			fmt.Fprintf(a.stdout, "file %q: already loaded (as %q), nothing to do\n", o.Name, o.DuplicateOf)
+		case pipeline.FileUnsettled:
+			fmt.Fprintf(a.stdout, "file %q: still being written, left for the next run\n", o.Name)
+		case load.FileFailed:
+			fmt.Fprintf(a.stdout, "file %q: FAILED — %s\n", o.Name, o.Reason)
+		default:
+			fmt.Fprintf(a.stdout, "file %q: %d rows, loaded %d, rejected %d\n", o.Name, o.Rows, o.Loaded, o.Rejected)
 		}
-		a.log.Warn().Msg("--unsafe-dev-pii-key: hashing personal data with a PUBLIC development key; the hashes can be reversed by guessing — never use this on real data")
-		key = devPIIKey
 	}
-	if err := checkPIIKeyLength(key); err != nil {
-		return nil, err
+	r := res.Run
+	if r.ID == "" {
+		return
 	}
-	pii, err := transform.NewPseudonymizer([]byte(key))
-	if err != nil {
-		return nil, fmt.Errorf("personal-data key: %w", err)
+	fmt.Fprintf(a.stdout, "%s %s: %s — fetched %d, loaded %d, rejected %d", r.Command, r.Source, r.Status, r.Fetched, r.Loaded, r.Rejected)
+	if r.WindowFrom != nil && r.WindowTo != nil {
+		loc := transform.HoChiMinh() // one zone for both ends, whatever the machine's
+		fmt.Fprintf(a.stdout, ", window [%s, %s) %s", r.WindowFrom.In(loc).Format("2006-01-02 15:04:05"),
+			r.WindowTo.In(loc).Format("2006-01-02 15:04:05"), "Asia/Ho_Chi_Minh")
 	}
-	units, err := transform.DefaultUnits()
-	if err != nil {
-		return nil, fmt.Errorf("load reference units: %w", err)
+	fmt.Fprintf(a.stdout, ", run %s\n", r.ID)
+	if len(res.Rejects) > 0 {
+		tw := tabwriter.NewWriter(a.stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "REJECTED RECORD\tFIELD\tREASON")
+		for _, rj := range res.Rejects {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", rj.RecordKey, rj.Field, rj.Reason)
+		}
+		_ = tw.Flush()
 	}
-	return transform.NewNormalizer(transform.NormalizerOptions{
-		Units: units, PII: pii, Location: transform.HoChiMinh(), Now: a.now, Source: source,
-	})
+}
+
+// progress shows a backfill's windows: a bar on a terminal, plain lines
+// otherwise (logs and CI keep one line per window).
+type progress struct {
+	w      io.Writer
+	source string
+	bar    *progressbar.ProgressBar
+	start  time.Time
+}
+
+func newProgress(w io.Writer, source string) *progress {
+	return &progress{w: w, source: source, start: time.Now()}
+}
+
+func (p *progress) step(done, total int, w extract.Window) {
+	if f, ok := p.w.(*os.File); ok && p.bar == nil && term.IsTerminal(int(f.Fd())) {
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription("backfill "+p.source),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetItsString("windows"),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	if p.bar != nil {
+		_ = p.bar.Set(done)
+		return
+	}
+	loc := transform.HoChiMinh()
+	fmt.Fprintf(p.w, "backfill %s: window %d/%d [%s, %s) loaded (%.0f%%, %s elapsed)\n", p.source, done, total,
+		w.From.In(loc).Format("2006-01-02 15:04"), w.To.In(loc).Format("2006-01-02 15:04"),
+		100*float64(done)/float64(max(total, 1)), time.Since(p.start).Round(time.Second))
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
 }

@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"context"
@@ -6,25 +6,26 @@ import (
 	"sync"
 )
 
-// sourceLocks serializes, inside one serve process, the runs that fetch one
+// Locks serializes, inside one serve process, the runs that fetch one
 // source: the scheduled sync of bcqg and the compute that reads the BCQG
 // counts it misses must not fetch the same units and periods at once (twice
 // the portal's load, two runs writing the same rows). A run takes its
 // source's lock for as long as it fetches; one that finds it taken waits,
 // then sees what the other loaded. Locks are per process: a CLI command
-// run beside the daemon does not take them. The zero of *sourceLocks (nil)
+// run beside the daemon does not take them. The zero of *Locks (nil)
 // locks nothing, for commands run once.
-type sourceLocks struct {
+type Locks struct {
 	mu     sync.Mutex
 	held   map[string]chan struct{} // closed when released
-	onWait func(source string)      // tests: called when a run must wait
+	onWait func(source string)      // called when a run must wait (SetOnWait)
 }
 
-func newSourceLocks() *sourceLocks { return &sourceLocks{held: map[string]chan struct{}{}} }
+// NewLocks returns an empty set of source locks.
+func NewLocks() *Locks { return &Locks{held: map[string]chan struct{}{}} }
 
-// lock takes source's lock, waiting while another run holds it, until ctx
+// Lock takes source's lock, waiting while another run holds it, until ctx
 // ends. The returned function releases it (once).
-func (l *sourceLocks) lock(ctx context.Context, source string) (unlock func(), err error) {
+func (l *Locks) Lock(ctx context.Context, source string) (unlock func(), err error) {
 	if l == nil {
 		return func() {}, nil
 	}
@@ -56,4 +57,12 @@ func (l *sourceLocks) lock(ctx context.Context, source string) (unlock func(), e
 			return nil, fmt.Errorf("waiting for the running fetch of %s: %w", source, ctx.Err())
 		}
 	}
+}
+
+// SetOnWait sets a function called whenever a run must wait for another
+// run's lock (tests use it to know a run is waiting).
+func (l *Locks) SetOnWait(f func(source string)) {
+	l.mu.Lock()
+	l.onWait = f
+	l.mu.Unlock()
 }

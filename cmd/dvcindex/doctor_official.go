@@ -5,41 +5,26 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/dvcindex/dvcindex/extract"
+	"github.com/dvcindex/dvcindex/internal/pipeline"
 	"github.com/dvcindex/dvcindex/internal/redact"
-	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 	"github.com/dvcindex/dvcindex/transform/official"
 )
 
-// logOfficialCheck logs, in one line, how many of the period's official
-// rows the dvcqg-2026 formulas reproduce from the published counts.
-func (a *app) logOfficialCheck(ctx context.Context, store *load.Store, period string, log zerolog.Logger) {
-	c, err := store.OfficialCheckSummary(ctx, period)
-	if err != nil {
-		log.Warn().Err(err).Msg("could not read the official formula check")
-		return
-	}
-	log.Info().Uint64("rows_checked", c.Checked).Uint64("reproduced_within_0_01", c.Reproduced).
-		Float64("worst_gap", c.Worst).Str("worst_row", c.WorstRow).Str("formula_version", official.FormulaVersion).
-		Msg("official formula check: published scores reproduced from the published counts")
-}
-
 // doctorOfficial checks the evaluation source: the national API answers
 // for the configured province, and the share of official rows the formulas
 // reproduce (from ClickHouse, when it can be read).
-func (a *app) doctorOfficial(ctx context.Context, d *doctorReport) {
-	p := a.cfg.Source(evaluationSource.name)
+func (a *app) doctorOfficial(ctx context.Context, d *doctorReport, src pipeline.Source) {
+	p := a.cfg.Source(src.Name)
 	d.section("national reporting API (" + redact.URL(p.BaseURL) + ")")
-	if err := a.checkEvaluationConfigured(); err != nil {
+	if err := src.Check(a.cfg); err != nil {
 		d.info("evaluation source not configured (evaluation.root_department_id is empty): not read, not scheduled")
 		return
 	}
 	month := transform.PeriodOf(transform.Month, a.now()).Previous()
 	body, err := official.Payload(official.Transparency, official.Request{RootDepartmentID: a.cfg.Evaluation.RootDepartmentID,
-		Period: officialPeriod(month), PageSize: 1})
+		Period: pipeline.OfficialPeriod(month), PageSize: 1})
 	if err == nil {
 		nc := extract.NewNational(extract.NationalOptions{BaseURL: p.BaseURL, Timeout: min(p.Timeout.D(), 10*time.Second), MaxRetries: 1,
 			MaxBodyBytes: p.MaxBodyBytes, MaxThrottled: 1, Logger: a.log})

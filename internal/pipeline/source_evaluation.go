@@ -1,14 +1,14 @@
-package main
+package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/extract"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
@@ -22,36 +22,58 @@ import (
 // (transform/official.Check over the period's six families) and
 // official_responses (the bodies), and — for the departments that resolve
 // to a dvcindex unit — official_scores, which compute reconciles against.
-
-// ErrOfficialIncomplete: a read of a family did not account for every
-// department its pagination reported; the run fails and keeps its watermark.
-var ErrOfficialIncomplete = errors.New("national reporting read incomplete")
+const (
+	evaluationName  = "evaluation"
+	evaluationTable = "official_scores"
+)
 
 // maxOfficialPages bounds one family's read (163 departments fit one page).
 const maxOfficialPages = 1000
 
-// nationalClient is the client of the evaluation source: sources.evaluation
-// host, rate limit and retries, evaluation.* pacing; no credentials.
-func (a *app) nationalClient(log zerolog.Logger) *extract.NationalClient {
-	p, e := a.cfg.Source(evaluationSource.name), a.cfg.Evaluation
-	return extract.NewNational(extract.NationalOptions{
-		BaseURL: p.BaseURL, Timeout: p.Timeout.D(), RateLimit: p.RateLimit, Jitter: e.Jitter.D(),
-		MaxRetries: p.MaxRetries, RetryWait: p.RetryWait.D(), RetryMaxWait: p.RetryMaxWait.D(),
-		MaxBodyBytes: p.MaxBodyBytes, MaxThrottled: e.MaxThrottled, Logger: log, OnRetry: a.onPortalRetry,
-	})
+func init() {
+	Register(Source{Name: evaluationName, Rank: 40, Kind: Keyed, Host: NationalHost,
+		Paths:   []string{"/api/v1/reporting/evaluation", "/api/v1/evaluation"},
+		Summary: "per period: the six families the national reporting API publishes for the province",
+		Enabled: func(c config.Config) bool { return c.Evaluation.RootDepartmentID != "" },
+		Check:   checkEvaluationConfigured,
+		runner:  keyed{open: openOfficial}})
 }
 
 // checkEvaluationConfigured fails before a run starts when the province is
 // not set.
-func (a *app) checkEvaluationConfigured() error {
-	if a.cfg.Evaluation.RootDepartmentID == "" {
-		return usagef("the evaluation source needs evaluation.root_department_id (DVC_EVALUATION_ROOT_DEPARTMENT_ID): the province's departmentId on the national portal")
+func checkEvaluationConfigured(c config.Config) error {
+	if c.Evaluation.RootDepartmentID == "" {
+		return Usagef("the evaluation source needs evaluation.root_department_id (DVC_EVALUATION_ROOT_DEPARTMENT_ID): the province's departmentId on the national portal")
 	}
 	return nil
 }
 
-// officialPeriod is p as the reporting API takes it.
-func officialPeriod(p transform.Period) official.Period {
+// officialReader reads the national reporting API for one run.
+type officialReader struct {
+	run    *run
+	units  *transform.Units
+	client *extract.NationalClient
+	cfg    config.Evaluation
+}
+
+func openOfficial(e *Engine, r *run, units *transform.Units) periodReader {
+	o := officialReader{run: r, units: units, client: e.nationalClient(r.log), cfg: e.cfg.Evaluation}
+	return o.period
+}
+
+// nationalClient is the client of the evaluation source: sources.evaluation
+// host, rate limit and retries, evaluation.* pacing; no credentials.
+func (e *Engine) nationalClient(log zerolog.Logger) *extract.NationalClient {
+	p, ev := e.cfg.Source(evaluationName), e.cfg.Evaluation
+	return extract.NewNational(extract.NationalOptions{
+		BaseURL: p.BaseURL, Timeout: p.Timeout.D(), RateLimit: p.RateLimit, Jitter: ev.Jitter.D(),
+		MaxRetries: p.MaxRetries, RetryWait: p.RetryWait.D(), RetryMaxWait: p.RetryMaxWait.D(),
+		MaxBodyBytes: p.MaxBodyBytes, MaxThrottled: ev.MaxThrottled, Logger: log, OnRetry: e.onPortalRetry,
+	})
+}
+
+// OfficialPeriod is p as the reporting API takes it.
+func OfficialPeriod(p transform.Period) official.Period {
 	y := p.Start.Year()
 	switch p.Kind {
 	case transform.Month:
@@ -69,49 +91,56 @@ type familyRead struct {
 	bodies [][]byte
 }
 
-// syncOfficialPeriod reads the six families of p and writes them; with
-// onlyMissing, a period that has official scores already is skipped.
-func (a *app) syncOfficialPeriod(ctx context.Context, store *load.Store, nc *extract.NationalClient, units *transform.Units,
-	p transform.Period, onlyMissing, dryRun bool, runID string) (keyedCounts, error) {
+// period reads the six families of p and writes them; with onlyMissing, a
+// period that has official scores already is skipped.
+func (o officialReader) period(ctx context.Context, p transform.Period, onlyMissing bool) (keyedCounts, []transform.Reject, error) {
 	var n keyedCounts
 	if onlyMissing {
-		present, err := store.KeyedPresent(ctx, evaluationSource.table, p.Code)
+		present, err := o.run.store.KeyedPresent(ctx, evaluationTable, p.Code)
 		if err != nil || len(present) > 0 {
-			return n, err
+			return n, nil, err
 		}
 	}
-	op := officialPeriod(p)
+	op := OfficialPeriod(p)
 	var reads []familyRead
 	var all []official.Row
 	for _, fam := range official.Families() {
-		fr, err := a.readFamily(ctx, nc, fam, op)
+		fr, err := o.readFamily(ctx, fam, op)
 		n.fetched += uint64(len(fr.bodies))
 		if err != nil {
-			return n, fmt.Errorf("family %s: %w", fam, err)
+			return n, nil, fmt.Errorf("family %s: %w", fam, err)
 		}
 		reads = append(reads, fr)
 		all = append(all, fr.rows...)
 	}
 	checks := official.Check(all)
-	depts := mapDepartments(units, all, p.LastDay())
+	depts := mapDepartments(o.units, all, p.LastDay())
 	n.loaded = uint64(len(all))
-	if dryRun {
-		return n, nil
+	if o.run.dryRun {
+		return n, nil, nil
 	}
-	fetched := a.now()
+	return n, nil, o.write(ctx, p, reads, all, checks, depts)
+}
+
+// write stores what the period's read found: every family's rows, checks
+// and bodies, then the scores of the mapped departments.
+func (o officialReader) write(ctx context.Context, p transform.Period, reads []familyRead, all []official.Row,
+	checks []official.CheckRow, depts map[string]string) error {
+	store, runID := o.run.store, o.run.row.ID
+	fetched := o.run.e.now()
 	at := 0
 	for _, fr := range reads {
 		err := store.WriteOfficialRead(ctx, runID, load.OfficialRead{Period: p.Code, Family: fr.family, Rows: fr.rows,
 			Checks: checks[at : at+len(fr.rows)], Units: depts, Bodies: fr.bodies, FetchedAt: fetched, Mapping: dvcMapping})
 		if err != nil {
-			return n, err
+			return err
 		}
 		at += len(fr.rows)
 	}
 	if scores := officialScores(p.Code, all, depts); len(scores) > 0 {
-		return n, store.WriteOfficialScores(ctx, runID, scores)
+		return store.WriteOfficialScores(ctx, runID, scores)
 	}
-	return n, nil
+	return nil
 }
 
 func dvcMapping(family, kind, metric string) (string, string, bool) {
@@ -123,16 +152,16 @@ func dvcMapping(family, kind, metric string) (string, string, bool) {
 // paginated (they return every child); a flat family is complete when the
 // pages, up to the last one, held as many departments as its
 // pagination.total, under one unchanging total.
-func (a *app) readFamily(ctx context.Context, nc *extract.NationalClient, family string, op official.Period) (familyRead, error) {
+func (o officialReader) readFamily(ctx context.Context, family string, op official.Period) (familyRead, error) {
 	fr := familyRead{family: family}
 	total, depts := -1, 0
 	for page := 1; page <= maxOfficialPages; page++ {
-		body, err := official.Payload(family, official.Request{RootDepartmentID: a.cfg.Evaluation.RootDepartmentID, Period: op,
-			Page: page, PageSize: a.cfg.Evaluation.PageSize})
+		body, err := official.Payload(family, official.Request{RootDepartmentID: o.cfg.RootDepartmentID, Period: op,
+			Page: page, PageSize: o.cfg.PageSize})
 		if err != nil {
 			return fr, err
 		}
-		raw, err := nc.Post(ctx, official.EvaluationPath+family, body)
+		raw, err := o.client.Post(ctx, official.EvaluationPath+family, body)
 		if err != nil {
 			return fr, err
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 	"testing"
 	"time"
@@ -10,48 +9,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/dvcindex/dvcindex/config"
+	"github.com/dvcindex/dvcindex/internal/pipeline"
 	"github.com/dvcindex/dvcindex/transform"
 )
-
-func TestSourceLocks(t *testing.T) {
-	ctx := context.Background()
-	l := newSourceLocks()
-	unlock, err := l.lock(ctx, "bcqg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Another source is independent.
-	other, err := l.lock(ctx, "evaluation")
-	if err != nil {
-		t.Fatalf("evaluation blocked by bcqg: %v", err)
-	}
-	other()
-	// A second run of bcqg waits; with its context ended it gives up.
-	var waited []string
-	l.onWait = func(src string) { waited = append(waited, src) }
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	if _, err := l.lock(cctx, "bcqg"); !errors.Is(err, context.Canceled) {
-		t.Fatalf("lock of a held source with a cancelled context: %v", err)
-	}
-	if len(waited) != 1 || waited[0] != "bcqg" {
-		t.Fatalf("waits %v", waited)
-	}
-	unlock()
-	unlock() // releasing twice is harmless
-	again, err := l.lock(cctx, "bcqg")
-	if err != nil {
-		t.Fatalf("lock after release: %v", err)
-	}
-	again()
-	// Commands run once have no locks.
-	var none *sourceLocks
-	if u, err := none.lock(cctx, "bcqg"); err != nil {
-		t.Fatal(err)
-	} else {
-		u()
-	}
-}
 
 // TestComputeWaitsForTheRunningKeyedSync: inside serve, a compute that needs
 // BCQG counts while the scheduled sync of bcqg is fetching them waits for
@@ -65,9 +25,9 @@ func TestComputeWaitsForTheRunningKeyedSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{cfg: cfg, log: zerolog.Nop(), stdout: io.Discard, stderr: io.Discard, environ: h.env, now: time.Now, locks: newSourceLocks()}
+	a := &app{cfg: cfg, log: zerolog.Nop(), stdout: io.Discard, stderr: io.Discard, environ: h.env, now: time.Now, locks: pipeline.NewLocks()}
 	waiting := make(chan string, 8)
-	a.locks.onWait = func(src string) { waiting <- src }
+	a.locks.SetOnWait(func(src string) { waiting <- src })
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	p, err := transform.ParsePeriod("2025-07")
@@ -75,7 +35,7 @@ func TestComputeWaitsForTheRunningKeyedSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The scheduled sync of bcqg is running: it holds the lock.
-	unlock, err := a.locks.lock(ctx, "bcqg")
+	unlock, err := a.locks.Lock(ctx, "bcqg")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +51,7 @@ func TestComputeWaitsForTheRunningKeyedSync(t *testing.T) {
 		t.Fatalf("compute finished (%v) without waiting for the running sync of bcqg", err)
 	}
 	// The sync fetches what compute would have fetched, then ends.
-	if err := a.syncKeyed(ctx, h.store, bcqgSource, []transform.Period{p, p.PreviousYear()}, true, false, "sync"); err != nil {
+	if err := a.engine(false).FetchKeyed(ctx, h.store, "bcqg", []transform.Period{p, p.PreviousYear()}, true, "sync"); err != nil {
 		t.Fatal(err)
 	}
 	unlock()
