@@ -183,209 +183,265 @@ func TestRecordsAgainstTruth(t *testing.T) {
 	recs := allRecords(t, s, tok, time.Time{}, time.Time{}, 1000)
 	agencies := agencyTable(t)
 
-	invalid := map[string]int{}
-	ids := map[string]bool{}
-	var nfdRecs, canonicalCode, nullChannel, noGSO, onlineWithAccount int
-	accountOwners := map[string]map[string]bool{}
+	tl := truthTally{invalid: map[string]int{}, ids: map[string]bool{}, accountOwners: map[string]map[string]bool{}}
 	for i, rec := range recs {
 		tr := s.Truth(i)
 		raw, _ := json.Marshal(rec)
-		rawS := string(raw)
 		if u, _ := jstr(rec, "NgayCapNhat"); u != tr.UpdatedAt.Format(layCompact) {
 			t.Fatalf("%d: NgayCapNhat %s, truth %v", i, u, tr.UpdatedAt)
 		}
-		if !norm.NFC.IsNormalString(rawS) {
-			nfdRecs++
+		if !norm.NFC.IsNormalString(string(raw)) {
+			tl.nfdRecs++
 		}
 		if tr.Invalid {
-			invalid[tr.InvalidField]++
-			if tr.UnitCode != "" {
-				t.Fatalf("%d: invalid record with UnitCode %q", i, tr.UnitCode)
-			}
-			switch tr.InvalidField {
-			case badMaTTHC:
-				if v, _ := jstr(rec, "MaTTHC"); nationalOf(v) != "" {
-					t.Fatalf("%d: MaTTHC %q should be unparseable", i, v)
-				}
-			case badDonViXuLy:
-				v, _ := jstr(rec, "DonViXuLy")
-				g, _ := jstr(rec, "MaDonViHanhChinh")
-				a, _ := jstr(rec, "MaCoQuan")
-				if v != nowhereUnit || g != "" || a != "" {
-					t.Fatalf("%d: unit defect not clean: %q %q %q", i, v, g, a)
-				}
-			case badNgayTiepNhan:
-				v, _ := jstr(rec, "NgayTiepNhan")
-				if _, _, ok := parseAny(v); ok || v == "" {
-					t.Fatalf("%d: NgayTiepNhan %q should be an impossible date", i, v)
-				}
-			case badTrangThaiHoSo:
-				if v, ok := rec["TrangThaiHoSo"]; ok && string(v) != "null" {
-					t.Fatalf("%d: TrangThaiHoSo %s should be missing", i, v)
-				}
-			case badMaHoSo:
-				if v, ok := jstr(rec, "MaHoSo"); !ok || v != "" {
-					t.Fatalf("%d: MaHoSo %q should be empty", i, v)
-				}
-			default:
-				t.Fatalf("%d: unknown InvalidField %q", i, tr.InvalidField)
-			}
+			tl.invalid[tr.InvalidField]++
+			checkDefect(t, i, rec, tr)
 			continue
 		}
+		tl.identity(t, i, rec, tr)
+		tl.unit(t, i, rec, tr, agencies)
+		tl.status(t, i, rec, tr)
+		checkDates(t, s.cal, i, rec, tr)
+		checkSteps(t, i, rec, tr)
+		tl.personal(t, i, rec, string(raw), tr)
+	}
+	tl.checkShares(t, n)
+}
 
-		// Identity and procedure.
-		id, _ := jstr(rec, "MaHoSo")
-		if id == "" || id != tr.ID || ids[id] {
-			t.Fatalf("%d: MaHoSo %q (truth %q) empty or duplicate", i, id, tr.ID)
+// truthTally counts, over the records of TestRecordsAgainstTruth, what it
+// checks the shares of.
+type truthTally struct {
+	invalid                                                 map[string]int // by InvalidField
+	ids                                                     map[string]bool
+	nfdRecs, canonicalCode, nullChannel, noGSO, withAccount int
+	accountOwners                                           map[string]map[string]bool // account → SoDinhDanh
+}
+
+// checkDefect checks that the deliberately invalid record rec breaks the
+// field its truth names, and only in the intended way.
+func checkDefect(t *testing.T, i int, rec map[string]json.RawMessage, tr Truth) {
+	t.Helper()
+	if tr.UnitCode != "" {
+		t.Fatalf("%d: invalid record with UnitCode %q", i, tr.UnitCode)
+	}
+	switch tr.InvalidField {
+	case badMaTTHC:
+		if v, _ := jstr(rec, "MaTTHC"); nationalOf(v) != "" {
+			t.Fatalf("%d: MaTTHC %q should be unparseable", i, v)
 		}
-		ids[id] = true
-		code, _ := jstr(rec, "MaTTHC")
-		if got := nationalOf(code); got != tr.ProcedureNational || got == "" {
-			t.Fatalf("%d: MaTTHC %q parses to %q, truth %q", i, code, got, tr.ProcedureNational)
+	case badDonViXuLy:
+		v, _ := jstr(rec, "DonViXuLy")
+		g, _ := jstr(rec, "MaDonViHanhChinh")
+		a, _ := jstr(rec, "MaCoQuan")
+		if v != nowhereUnit || g != "" || a != "" {
+			t.Fatalf("%d: unit defect not clean: %q %q %q", i, v, g, a)
 		}
-		if code == tr.ProcedureNational+".000.00.00.H08" {
-			canonicalCode++
+	case badNgayTiepNhan:
+		v, _ := jstr(rec, "NgayTiepNhan")
+		if _, _, ok := parseAny(v); ok || v == "" {
+			t.Fatalf("%d: NgayTiepNhan %q should be an impossible date", i, v)
 		}
-		// Unit: resolvable, and every given identifier agrees.
-		on := tr.UpdatedAt
-		if tr.Received != nil {
-			on = *tr.Received
-		} else if tr.Submitted != nil {
-			on = *tr.Submitted
+	case badTrangThaiHoSo:
+		if v, ok := rec["TrangThaiHoSo"]; ok && string(v) != "null" {
+			t.Fatalf("%d: TrangThaiHoSo %s should be missing", i, v)
 		}
-		gso, hasGSO := jstr(rec, "MaDonViHanhChinh")
-		ag, hasAg := jstr(rec, "MaCoQuan")
-		name, _ := jstr(rec, "DonViXuLy")
-		if hasGSO && gso != "" && gso != tr.UnitCode {
-			t.Fatalf("%d: GSO %q, truth %q", i, gso, tr.UnitCode)
+	case badMaHoSo:
+		if v, ok := jstr(rec, "MaHoSo"); !ok || v != "" {
+			t.Fatalf("%d: MaHoSo %q should be empty", i, v)
 		}
-		if hasAg && ag != "" && agencyGSO(agencies, ag, on) != tr.UnitCode {
-			t.Fatalf("%d: agency %q maps to %q on %v, truth %q", i, ag, agencyGSO(agencies, ag, on), on, tr.UnitCode)
-		}
-		nfcName := norm.NFC.String(name)
-		if !strings.Contains(strings.ToLower(nfcName), strings.ToLower(tr.UnitName)) {
-			t.Fatalf("%d: DonViXuLy %q does not name %q", i, name, tr.UnitName)
-		}
-		if gso == "" && ag == "" {
-			noGSO++
-			if !strings.HasPrefix(name, "UBND ") && !strings.HasPrefix(name, "Ủy ban nhân dân ") || !strings.HasSuffix(name, " "+tr.UnitName) || !norm.NFC.IsNormalString(name) {
-				t.Fatalf("%d: only the name identifies the unit, but %q is not an exact spelling of %q", i, name, tr.UnitName)
-			}
-		}
-		// Status and channel.
-		var st int
-		if err := json.Unmarshal(rec["TrangThaiHoSo"], &st); err != nil || st < 1 || st > 10 || st != tr.Status {
-			t.Fatalf("%d: TrangThaiHoSo %s, truth %d", i, rec["TrangThaiHoSo"], tr.Status)
-		}
-		if string(rec["KenhThucHien"]) == "null" {
-			nullChannel++
-		}
-		// Dates parse, precede NgayCapNhat, and match the truth.
-		for _, k := range dateFields {
-			v, ok := jstr(rec, k)
-			if !ok || v == "" {
-				continue
-			}
-			at, dateOnly, ok := parseAny(v)
-			if !ok {
-				t.Fatalf("%d: %s %q does not parse", i, k, v)
-			}
-			if dateOnly && k != "NgayHenTra" {
-				t.Fatalf("%d: date-only %s %q", i, k, v)
-			}
-			if k != "NgayHenTra" && at.After(tr.UpdatedAt) {
-				t.Fatalf("%d: %s %v after NgayCapNhat %v", i, k, at, tr.UpdatedAt)
-			}
-		}
-		rv, hasRec := jstr(rec, "NgayTiepNhan")
-		if (tr.Received != nil) != (hasRec && rv != "") {
-			t.Fatalf("%d: NgayTiepNhan %q vs truth %v", i, rv, tr.Received)
-		}
-		if tr.Received != nil {
-			at, _, _ := parseAny(rv)
-			if !at.Equal(*tr.Received) {
-				t.Fatalf("%d: NgayTiepNhan %v, truth %v", i, at, *tr.Received)
-			}
-			if !isWorkMoment(s.cal, at) {
-				t.Fatalf("%d: received %v outside office hours", i, at)
-			}
-			if tr.UpdatedAt.Sub(at) > 35*24*time.Hour {
-				t.Fatalf("%d: received %v too long before update %v", i, at, tr.UpdatedAt)
-			}
-		}
-		if tr.Finished != nil && !isWorkMoment(s.cal, *tr.Finished) {
-			t.Fatalf("%d: finished %v outside office hours", i, *tr.Finished)
-		}
-		if v, ok := rec["QuaTrinhXuLy"]; ok && string(v) != "null" {
-			var steps []map[string]json.RawMessage
-			if err := json.Unmarshal(v, &steps); err != nil {
-				t.Fatalf("%d: QuaTrinhXuLy: %v", i, err)
-			}
-			if len(steps) < 1 || len(steps) > 6 || (tr.Status >= 4 && len(steps) < 3) {
-				t.Fatalf("%d: %d steps for status %d", i, len(steps), tr.Status)
-			}
-			var prev time.Time
-			for _, step := range steps {
-				sv, _ := jstr(step, "ThoiDiemXuLy")
-				at, _, ok := parseAny(sv)
-				if !ok || at.Before(prev) || at.After(tr.UpdatedAt) {
-					t.Fatalf("%d: step time %q out of order or after update", i, sv)
-				}
-				prev = at
-				if sync, ok := jstr(step, "ThoiDiemDongBo"); ok {
-					sat, _, ok := parseAny(sync)
-					if !ok || sat.Before(at) || sat.After(tr.UpdatedAt) {
-						t.Fatalf("%d: step sync %q vs step %v, update %v", i, sync, at, tr.UpdatedAt)
-					}
-				}
-			}
-		}
-		// Personal data: every personal field value is in Truth.PII, and every
-		// PII value is in the record.
-		pii := map[string]bool{}
-		for _, p := range tr.PII {
-			pii[p] = true
-			if !strings.Contains(rawS, p) && !strings.Contains(rawS, norm.NFD.String(p)) {
-				t.Fatalf("%d: PII %q not in record", i, p)
-			}
-		}
-		for _, k := range []string{"ChuHoSo", "SoDinhDanh", "SoDienThoai", "Email", "MaDoiTuong"} {
-			if v, _ := jstr(rec, k); v != "" && !pii[v] {
-				t.Fatalf("%d: %s %q missing from Truth.PII", i, k, v)
-			}
-		}
-		if acct, _ := jstr(rec, "MaDoiTuong"); acct != "" {
-			onlineWithAccount++
-			owner, _ := jstr(rec, "SoDinhDanh")
-			if accountOwners[acct] == nil {
-				accountOwners[acct] = map[string]bool{}
-			}
-			accountOwners[acct][owner] = true
+	default:
+		t.Fatalf("%d: unknown InvalidField %q", i, tr.InvalidField)
+	}
+}
+
+// identity checks that MaHoSo is the truth's and unique, and that MaTTHC
+// parses to the truth's procedure.
+func (tl *truthTally) identity(t *testing.T, i int, rec map[string]json.RawMessage, tr Truth) {
+	t.Helper()
+	id, _ := jstr(rec, "MaHoSo")
+	if id == "" || id != tr.ID || tl.ids[id] {
+		t.Fatalf("%d: MaHoSo %q (truth %q) empty or duplicate", i, id, tr.ID)
+	}
+	tl.ids[id] = true
+	code, _ := jstr(rec, "MaTTHC")
+	if got := nationalOf(code); got != tr.ProcedureNational || got == "" {
+		t.Fatalf("%d: MaTTHC %q parses to %q, truth %q", i, code, got, tr.ProcedureNational)
+	}
+	if code == tr.ProcedureNational+".000.00.00.H08" {
+		tl.canonicalCode++
+	}
+}
+
+// unit checks that the unit is resolvable and that every identifier given
+// agrees with the truth; a unit named only by DonViXuLy is spelled exactly.
+func (tl *truthTally) unit(t *testing.T, i int, rec map[string]json.RawMessage, tr Truth, agencies map[string][]agencyRow) {
+	t.Helper()
+	on := tr.UpdatedAt
+	if tr.Received != nil {
+		on = *tr.Received
+	} else if tr.Submitted != nil {
+		on = *tr.Submitted
+	}
+	gso, hasGSO := jstr(rec, "MaDonViHanhChinh")
+	ag, hasAg := jstr(rec, "MaCoQuan")
+	name, _ := jstr(rec, "DonViXuLy")
+	if hasGSO && gso != "" && gso != tr.UnitCode {
+		t.Fatalf("%d: GSO %q, truth %q", i, gso, tr.UnitCode)
+	}
+	if hasAg && ag != "" && agencyGSO(agencies, ag, on) != tr.UnitCode {
+		t.Fatalf("%d: agency %q maps to %q on %v, truth %q", i, ag, agencyGSO(agencies, ag, on), on, tr.UnitCode)
+	}
+	nfcName := norm.NFC.String(name)
+	if !strings.Contains(strings.ToLower(nfcName), strings.ToLower(tr.UnitName)) {
+		t.Fatalf("%d: DonViXuLy %q does not name %q", i, name, tr.UnitName)
+	}
+	if gso == "" && ag == "" {
+		tl.noGSO++
+		if !strings.HasPrefix(name, "UBND ") && !strings.HasPrefix(name, "Ủy ban nhân dân ") || !strings.HasSuffix(name, " "+tr.UnitName) || !norm.NFC.IsNormalString(name) {
+			t.Fatalf("%d: only the name identifies the unit, but %q is not an exact spelling of %q", i, name, tr.UnitName)
 		}
 	}
+}
 
-	// Shares.
+// status checks TrangThaiHoSo against the truth and counts null channels.
+func (tl *truthTally) status(t *testing.T, i int, rec map[string]json.RawMessage, tr Truth) {
+	t.Helper()
+	var st int
+	if err := json.Unmarshal(rec["TrangThaiHoSo"], &st); err != nil || st < 1 || st > 10 || st != tr.Status {
+		t.Fatalf("%d: TrangThaiHoSo %s, truth %d", i, rec["TrangThaiHoSo"], tr.Status)
+	}
+	if string(rec["KenhThucHien"]) == "null" {
+		tl.nullChannel++
+	}
+}
+
+// checkDates checks that the dates parse (date-only for NgayHenTra alone),
+// precede NgayCapNhat, and that reception and processing match the truth
+// and fall in office hours.
+func checkDates(t *testing.T, cal calendar, i int, rec map[string]json.RawMessage, tr Truth) {
+	t.Helper()
+	for _, k := range dateFields {
+		v, ok := jstr(rec, k)
+		if !ok || v == "" {
+			continue
+		}
+		at, dateOnly, ok := parseAny(v)
+		if !ok {
+			t.Fatalf("%d: %s %q does not parse", i, k, v)
+		}
+		if dateOnly && k != "NgayHenTra" {
+			t.Fatalf("%d: date-only %s %q", i, k, v)
+		}
+		if k != "NgayHenTra" && at.After(tr.UpdatedAt) {
+			t.Fatalf("%d: %s %v after NgayCapNhat %v", i, k, at, tr.UpdatedAt)
+		}
+	}
+	rv, hasRec := jstr(rec, "NgayTiepNhan")
+	if (tr.Received != nil) != (hasRec && rv != "") {
+		t.Fatalf("%d: NgayTiepNhan %q vs truth %v", i, rv, tr.Received)
+	}
+	if tr.Received != nil {
+		at, _, _ := parseAny(rv)
+		if !at.Equal(*tr.Received) {
+			t.Fatalf("%d: NgayTiepNhan %v, truth %v", i, at, *tr.Received)
+		}
+		if !isWorkMoment(cal, at) {
+			t.Fatalf("%d: received %v outside office hours", i, at)
+		}
+		if tr.UpdatedAt.Sub(at) > 35*24*time.Hour {
+			t.Fatalf("%d: received %v too long before update %v", i, at, tr.UpdatedAt)
+		}
+	}
+	if tr.Finished != nil && !isWorkMoment(cal, *tr.Finished) {
+		t.Fatalf("%d: finished %v outside office hours", i, *tr.Finished)
+	}
+}
+
+// checkSteps checks that a served QuaTrinhXuLy has 1–6 steps (3 or more
+// once received), in time order, each synced after it and before
+// NgayCapNhat.
+func checkSteps(t *testing.T, i int, rec map[string]json.RawMessage, tr Truth) {
+	t.Helper()
+	v, ok := rec["QuaTrinhXuLy"]
+	if !ok || string(v) == "null" {
+		return
+	}
+	var steps []map[string]json.RawMessage
+	if err := json.Unmarshal(v, &steps); err != nil {
+		t.Fatalf("%d: QuaTrinhXuLy: %v", i, err)
+	}
+	if len(steps) < 1 || len(steps) > 6 || (tr.Status >= 4 && len(steps) < 3) {
+		t.Fatalf("%d: %d steps for status %d", i, len(steps), tr.Status)
+	}
+	var prev time.Time
+	for _, step := range steps {
+		sv, _ := jstr(step, "ThoiDiemXuLy")
+		at, _, ok := parseAny(sv)
+		if !ok || at.Before(prev) || at.After(tr.UpdatedAt) {
+			t.Fatalf("%d: step time %q out of order or after update", i, sv)
+		}
+		prev = at
+		if sync, ok := jstr(step, "ThoiDiemDongBo"); ok {
+			sat, _, ok := parseAny(sync)
+			if !ok || sat.Before(at) || sat.After(tr.UpdatedAt) {
+				t.Fatalf("%d: step sync %q vs step %v, update %v", i, sync, at, tr.UpdatedAt)
+			}
+		}
+	}
+}
+
+// personal checks that every personal field value is in Truth.PII and
+// every PII value is in the record (raw, in NFC or NFD), and notes who
+// files with each account.
+func (tl *truthTally) personal(t *testing.T, i int, rec map[string]json.RawMessage, raw string, tr Truth) {
+	t.Helper()
+	pii := map[string]bool{}
+	for _, p := range tr.PII {
+		pii[p] = true
+		if !strings.Contains(raw, p) && !strings.Contains(raw, norm.NFD.String(p)) {
+			t.Fatalf("%d: PII %q not in record", i, p)
+		}
+	}
+	for _, k := range []string{"ChuHoSo", "SoDinhDanh", "SoDienThoai", "Email", "MaDoiTuong"} {
+		if v, _ := jstr(rec, k); v != "" && !pii[v] {
+			t.Fatalf("%d: %s %q missing from Truth.PII", i, k, v)
+		}
+	}
+	if acct, _ := jstr(rec, "MaDoiTuong"); acct != "" {
+		tl.withAccount++
+		owner, _ := jstr(rec, "SoDinhDanh")
+		if tl.accountOwners[acct] == nil {
+			tl.accountOwners[acct] = map[string]bool{}
+		}
+		tl.accountOwners[acct][owner] = true
+	}
+}
+
+// checkShares checks the shares of n records: every defect present, and
+// defects, NFD, canonical codes, null channels, name-only units and online
+// accounts in their ranges, with staff accounts that file for many owners.
+func (tl *truthTally) checkShares(t *testing.T, n int) {
+	t.Helper()
 	totalInvalid := 0
 	for _, f := range invalidFields {
-		if invalid[f] == 0 {
+		if tl.invalid[f] == 0 {
 			t.Errorf("no record with defect %s", f)
 		}
-		totalInvalid += invalid[f]
+		totalInvalid += tl.invalid[f]
 	}
-	share := func(k int) float64 { return float64(k) / n }
-	check := func(what string, got, lo, hi float64) {
-		if got < lo || got > hi {
+	check := func(what string, k int, lo, hi float64) {
+		if got := float64(k) / float64(n); got < lo || got > hi {
 			t.Errorf("%s share %.3f outside [%.3f, %.3f]", what, got, lo, hi)
 		}
 	}
-	check("invalid", share(totalInvalid), 0.006, 0.014)
-	check("NFD", share(nfdRecs), 0.07, 0.13)
-	check("canonical MaTTHC", share(canonicalCode), 0.35, 0.45)
-	check("null KenhThucHien", share(nullChannel), 0.02, 0.04)
-	check("name-only unit", share(noGSO), 0.01, 0.06)
-	check("online with account", share(onlineWithAccount), 0.40, 0.50)
+	check("invalid", totalInvalid, 0.006, 0.014)
+	check("NFD", tl.nfdRecs, 0.07, 0.13)
+	check("canonical MaTTHC", tl.canonicalCode, 0.35, 0.45)
+	check("null KenhThucHien", tl.nullChannel, 0.02, 0.04)
+	check("name-only unit", tl.noGSO, 0.01, 0.06)
+	check("online with account", tl.withAccount, 0.40, 0.50)
 	staffLike := 0
-	for _, owners := range accountOwners {
+	for _, owners := range tl.accountOwners {
 		if len(owners) >= 20 {
 			staffLike++
 		}

@@ -123,48 +123,52 @@ func (e *enc) i(k string, v int) {
 	e.b = strconv.AppendInt(e.b, int64(v), 10)
 }
 
-func (e *enc) os(k string, v ostr) {
-	switch v.k {
-	case null:
-		e.key(k)
-		e.b = append(e.b, "null"...)
-	case present:
-		e.s(k, v.v)
-	}
-}
-
-func (e *enc) oi(k string, v oint) {
-	switch v.k {
-	case null:
-		e.key(k)
-		e.b = append(e.b, "null"...)
-	case present:
-		e.i(k, v.v)
-	}
-}
-
-// arr writes the key of an array; it returns false when the array is left
-// out or null (already written).
-func (e *enc) arr(k string, kind uint8) bool {
+// optKey writes the key of an optional value k of presence kind, with
+// null when kind is null; it reports whether the value itself is to be
+// written next (kind is present). A value left out writes nothing.
+func (e *enc) optKey(k string, kind uint8) bool {
 	switch kind {
 	case null:
 		e.key(k)
 		e.b = append(e.b, "null"...)
-		return false
 	case present:
 		e.key(k)
-		e.b = append(e.b, '[')
 		return true
 	}
 	return false
 }
 
-func (e *enc) elem(idx int) {
-	if idx > 0 {
-		e.b = append(e.b, ',')
+func (e *enc) os(k string, v ostr) {
+	if e.optKey(k, v.k) {
+		e.b = appendJSONString(e.b, v.v)
 	}
 }
 
+func (e *enc) oi(k string, v oint) {
+	if e.optKey(k, v.k) {
+		e.b = strconv.AppendInt(e.b, int64(v.v), 10)
+	}
+}
+
+// list writes the array k of presence kind: when present, each element of
+// xs as an object whose fields obj writes.
+func list[T any](e *enc, k string, kind uint8, xs []T, obj func(*enc, *T)) {
+	if !e.optKey(k, kind) {
+		return
+	}
+	e.b = append(e.b, '[')
+	for n := range xs {
+		if n > 0 {
+			e.b = append(e.b, ',')
+		}
+		e.open()
+		obj(e, &xs[n])
+		e.close()
+	}
+	e.b = append(e.b, ']')
+}
+
+// dossier writes d as one JSON object, in the field order of portal-api.md.
 func (e *enc) dossier(d *dossier) {
 	e.open()
 	e.os("MaHoSo", d.MaHoSo)
@@ -193,74 +197,12 @@ func (e *enc) dossier(d *dossier) {
 	e.oi("TaiKhoanDuocXacThucVoiVNeID", d.TaiKhoanDuocXacThucVoiVNeID)
 	e.oi("DuocThanhToanTrucTuyen", d.DuocThanhToanTrucTuyen)
 	e.oi("DanhGiaHaiLong", d.DanhGiaHaiLong)
-	if e.arr("TaiLieuNop", d.kTaiLieu) {
-		for n, t := range d.TaiLieuNop {
-			e.elem(n)
-			e.open()
-			e.s("MaThanhPhanHoSo", t.ma)
-			e.s("TenTepDinhKem", t.ten)
-			e.s("DuongDanTaiTepTin", t.duongDan)
-			e.i("DuocSoHoa", t.soHoa)
-			e.i("DuocTaiSuDung", t.taiSuDung)
-			e.i("DuocLayTuKhoDMQG", t.khoDMQG)
-			e.s("MaKetQuaThayThe", t.maKetQuaThayThe)
-			e.close()
-		}
-		e.b = append(e.b, ']')
-	}
-	if e.arr("DanhSachLePhi", d.kLePhi) {
-		for n, l := range d.DanhSachLePhi {
-			e.elem(n)
-			e.open()
-			e.s("MaPhiLePhi", l.ma)
-			e.s("TenPhiLePhi", l.ten)
-			e.i("Gia", l.gia)
-			e.close()
-		}
-		e.b = append(e.b, ']')
-	}
-	if e.arr("DanhSachGiayToKetQua", d.kGiayTo) {
-		for n, g := range d.DanhSachGiayToKetQua {
-			e.elem(n)
-			e.open()
-			e.s("MaGiayToKetQua", g.ma)
-			e.s("TenGiayTo", g.ten)
-			e.os("DuongDanTepTinKetQua", g.link)
-			e.close()
-		}
-		e.b = append(e.b, ']')
-	}
-	if e.arr("DanhSachHoSoBoSung", d.kBoSung) {
-		for n, s := range d.DanhSachHoSoBoSung {
-			e.elem(n)
-			e.open()
-			e.os("NgayYeuCauBoSung", s.yeuCau)
-			e.os("NgayTiepNhanBoSung", s.tiepNhan)
-			e.os("NgayHenTraMoi", s.henTraMoi)
-			e.close()
-		}
-		e.b = append(e.b, ']')
-	}
-	if e.arr("QuaTrinhXuLy", d.kQuaTrinh) {
-		for n, q := range d.QuaTrinhXuLy {
-			e.elem(n)
-			e.open()
-			e.os("ThoiDiemXuLy", q.thoiDiem)
-			e.s("TrangThai", q.trangThai)
-			e.s("PhongBanXuLy", q.phongBan)
-			e.s("NguoiXuLy", q.nguoi)
-			e.s("NoiDungXuLy", q.noiDung)
-			e.os("ThoiDiemDongBo", q.dongBo)
-			e.close()
-		}
-		e.b = append(e.b, ']')
-	}
-	switch d.DongBoDVCQG.k {
-	case null:
-		e.key("DongBoDVCQG")
-		e.b = append(e.b, "null"...)
-	case present:
-		e.key("DongBoDVCQG")
+	list(e, "TaiLieuNop", d.kTaiLieu, d.TaiLieuNop, (*enc).taiLieu)
+	list(e, "DanhSachLePhi", d.kLePhi, d.DanhSachLePhi, (*enc).lePhi)
+	list(e, "DanhSachGiayToKetQua", d.kGiayTo, d.DanhSachGiayToKetQua, (*enc).giayTo)
+	list(e, "DanhSachHoSoBoSung", d.kBoSung, d.DanhSachHoSoBoSung, (*enc).boSung)
+	list(e, "QuaTrinhXuLy", d.kQuaTrinh, d.QuaTrinhXuLy, (*enc).buoc)
+	if e.optKey("DongBoDVCQG", d.DongBoDVCQG.k) {
 		e.open()
 		e.i("DaDongBo", d.DongBoDVCQG.daDongBo)
 		e.os("ThoiDiemDongBo", d.DongBoDVCQG.thoiDiem)
@@ -270,6 +212,48 @@ func (e *enc) dossier(d *dossier) {
 	e.writeExtra(d.extra)
 	e.s("NgayCapNhat", d.NgayCapNhat)
 	e.close()
+}
+
+// taiLieu writes the fields of a TaiLieuNop element.
+func (e *enc) taiLieu(t *taiLieu) {
+	e.s("MaThanhPhanHoSo", t.ma)
+	e.s("TenTepDinhKem", t.ten)
+	e.s("DuongDanTaiTepTin", t.duongDan)
+	e.i("DuocSoHoa", t.soHoa)
+	e.i("DuocTaiSuDung", t.taiSuDung)
+	e.i("DuocLayTuKhoDMQG", t.khoDMQG)
+	e.s("MaKetQuaThayThe", t.maKetQuaThayThe)
+}
+
+// lePhi writes the fields of a DanhSachLePhi element.
+func (e *enc) lePhi(l *lePhi) {
+	e.s("MaPhiLePhi", l.ma)
+	e.s("TenPhiLePhi", l.ten)
+	e.i("Gia", l.gia)
+}
+
+// giayTo writes the fields of a DanhSachGiayToKetQua element.
+func (e *enc) giayTo(g *giayTo) {
+	e.s("MaGiayToKetQua", g.ma)
+	e.s("TenGiayTo", g.ten)
+	e.os("DuongDanTepTinKetQua", g.link)
+}
+
+// boSung writes the fields of a DanhSachHoSoBoSung element.
+func (e *enc) boSung(s *boSung) {
+	e.os("NgayYeuCauBoSung", s.yeuCau)
+	e.os("NgayTiepNhanBoSung", s.tiepNhan)
+	e.os("NgayHenTraMoi", s.henTraMoi)
+}
+
+// buoc writes the fields of a QuaTrinhXuLy element.
+func (e *enc) buoc(q *buoc) {
+	e.os("ThoiDiemXuLy", q.thoiDiem)
+	e.s("TrangThai", q.trangThai)
+	e.s("PhongBanXuLy", q.phongBan)
+	e.s("NguoiXuLy", q.nguoi)
+	e.s("NoiDungXuLy", q.noiDung)
+	e.os("ThoiDiemDongBo", q.dongBo)
 }
 
 const hexDigits = "0123456789abcdef"

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -301,773 +302,322 @@ type facts struct {
 
 // generate fills d with dossier i and, when t (f) is not nil, its ground
 // truth (its portal facts). Everything comes from one PRNG stream seeded by
-// (Seed, i), consumed in a fixed order: changing the order changes the data
-// set.
+// (Seed, i), consumed in a fixed order: the phases below run in this order,
+// each drawing in a fixed order, and changing either changes the data set
+// (TestGeneratedExportChecksum pins it).
 func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth, f *facts) {
-	r := g.seed(s.opts.Seed, i)
+	c := genCtx{s: s, r: g.seed(s.opts.Seed, i), cal: s.cal, i: i, d: d}
 	d.reset()
-	cal := s.cal
-	U := s.updatedAt(i)
-	d.NgayCapNhat = U.Format(layCompact)
+	c.U = s.updatedAt(i)
+	d.NgayCapNhat = c.U.Format(layCompact)
 
-	invalid := ""
-	if r.IntN(1000) < 10 {
-		invalid = invalidFields[r.IntN(len(invalidFields))]
-	}
-	nfd := r.IntN(100) < 10
-	tx := func(x string) string {
-		if nfd {
-			return norm.NFD.String(x)
-		}
-		return x
-	}
+	// The timeline: status, dates, procedure and unit.
+	c.drawStatus()
+	c.drawLastEvent()
+	c.drawTimeline()
+	c.drawChannel()
+	c.drawUnit()
+	c.drawDue()
 
-	status := pickCum(r, statusCum) + 1
-	if invalid == badNgayTiepNhan && (status == 1 || status == 3) {
-		status = 10
-	}
-	switch status {
-	case 2, 4, 5, 6:
-		if s.opts.To.Sub(U) > agedAfter {
-			switch x := r.IntN(100); {
-			case x < 64:
-				status = 10
-			case x < 85:
-				status = 9
-			}
-		}
-	}
-	uDraw := r.Float64()                       // which ward (weighted), in the era of the received date
-	lateRoll := r.IntN(100)                    // the late-sync ward's dossiers: < 85 synced late
-	stepLag := r.IntN(100) < 4 && status == 10 // returned on time, closed late in the software
-
-	// A dossier of the late-sync ward: every step reaches the national
-	// portal 2–5 days after it happened. The ward is guessed from the era
-	// of NgayCapNhat (confirmed once the unit is drawn).
-	lateSync := false
-	if s.opts.LateSyncUnit != "" && lateRoll < 85 {
-		e := s.rd.eraAt(midnight(U))
-		lateSync = e.wards[pickCumF(uDraw, e.cumW)].code == s.opts.LateSyncUnit
-	}
-
-	// The last event happened lag before NgayCapNhat; lag is also how late
-	// the last step reached the national portal.
-	var lag time.Duration
-	lastSynced := true
-	switch x := r.IntN(100); {
-	case x < 94:
-		lag = sec(120 + r.IntN(4*3600-120))
-	case x < 98:
-		lag = sec(86400 + r.IntN(4*86400))
-	default:
-		lag = sec(r.IntN(7200))
-		lastSynced = false
-	}
-	if lateSync {
-		lag, lastSynced = sec(2*86400+r.IntN(3*86400)), true
-	}
-	L := cal.workMomentBefore(r, U.Add(-lag))
-
-	e := s.rd.eraAt(midnight(L))
-	district := e.district != nil && r.IntN(100) < 3
-	proc := s.pickProc(r, district)
-	limit := proc.limitOn(L)
-
-	// back returns a working moment dd working days before from (same day
-	// and not after from when dd is 0).
-	back := func(from time.Time, dd int) time.Time {
-		day := midnight(from)
-		if dd == 0 {
-			return randIn(r, day, workStart, from.Sub(day))
-		}
-		return randIn(r, midnight(cal.subWorkDays(from, dd)), workStart, workEnd)
-	}
-	// On time: fewer working days than the limit (never late); late: more.
-	finishDays := func() int {
-		if r.IntN(100) < 92 {
-			return r.IntN(max(limit, 1))
-		}
-		return limit + 1 + r.IntN(3) // late
-	}
-	var S, R, F, T, Ref time.Time
-	received := true
-	switch status {
-	case 10:
-		if stepLag {
-			// Result returned on time (set below, once the due date is
-			// known); processing closed in the software after the due date.
-			F = L
-			R = back(F, limit+1+r.IntN(3))
-			break
-		}
-		T = L
-		if r.IntN(100) < 70 {
-			F = back(T, 0)
-		} else {
-			F = back(T, 1+r.IntN(2))
-		}
-		R = back(F, finishDays())
-	case 9:
-		F = L
-		R = back(F, finishDays())
-	case 4:
-		R = back(L, r.IntN(limit+4))
-	case 5, 6, 7:
-		R = back(L, r.IntN(limit+2))
-	case 8:
-		F = L
-		R = back(L, r.IntN(limit+2))
-	case 2:
-		R = L
-	case 1:
-		S = U.Add(-lag) // online, any hour
-		L = S
-		received = false
-	case 3:
-		Ref = L
-		received = false
-	}
-
-	ch := 0
-	switch x := r.IntN(100); {
-	case x < 45:
-		ch = 1
-	case x < 94:
-		ch = 2
-	case x < 97:
-		ch = 3
-	}
-	if status == 1 {
-		ch = 2
-	}
-	if status != 1 {
-		anchor := R
-		if status == 3 {
-			anchor = Ref
-		}
-		switch ch {
-		case 2:
-			S = anchor.Add(-sec(600 + r.IntN(3*86400)))
-		case 3:
-			S = anchor.Add(-sec(86400 + r.IntN(86400)))
-		default:
-			S = anchor.Add(-sec(r.IntN(900)))
-		}
-	}
-
-	B := S
-	if received {
-		B = R
-	}
-	e = s.rd.eraAt(midnight(B))
-	if district && e.district == nil {
-		district = false
-		if !proc.ward {
-			proc = s.pickProc(r, false)
-		}
-	}
-	var u *unit
-	if district {
-		u = e.district
-	} else {
-		k := pickCumF(uDraw, e.cumW)
-		for tries := 0; e.wards[k].code == darkUnit && darkMonth(B); tries++ {
-			if tries < 8 {
-				k = pickCumF(r.Float64(), e.cumW)
-			} else {
-				k = (k + 1) % len(e.wards)
-			}
-		}
-		u = e.wards[k]
-	}
-	lateSync = lateSync && u.code == s.opts.LateSyncUnit
-	if eCertifiedCopies[proc.national] && noECertWards[u.code] {
-		proc = s.rd.procByNat["2.000815"]
-	}
-	var H time.Time
-	if received {
-		limit = proc.limitOn(R)
-		H = cal.dueDate(R, limit)
-	}
-	if stepLag {
-		end := H
-		if F.Before(end) {
-			end = F
-		}
-		T = cal.workPoints(r, R, end, 1)[0]
-		stepLag = F.After(H)
-	}
-
-	// Identity, procedure, unit.
-	prefix := u.agency
-	if prefix == "" {
-		prefix = "000.00.00.H08"
-	}
-	if invalid == badDonViXuLy {
-		prefix = "000.99.99.H08"
-	}
-	id := prefix + "-" + B.In(Location).Format("060102") + "-" + pad4(i+1)
-	if invalid == badMaHoSo {
-		id = ""
-	}
-	d.MaHoSo = str(id)
-	if invalid == badMaTTHC {
-		d.MaTTHC = str("ABC")
-	} else {
-		d.MaTTHC = str(messyCode(r, proc.national))
-	}
-	pname := proc.name
-	if r.IntN(100) < 4 {
-		pname += " "
-	}
-	d.TenTTHC = str(tx(pname))
-	if r.IntN(100) < 90 {
-		d.MaLinhVuc = str(proc.fieldCode)
-		d.TenLinhVuc = str(tx(proc.fieldName))
-	} else {
-		d.MaLinhVuc = emptyish(r)
-		d.TenLinhVuc = emptyish(r)
-	}
-	if invalid == badDonViXuLy {
-		d.DonViXuLy = str(nowhereUnit)
-	} else {
-		gsoOK := r.IntN(100) >= 15
-		agOK := u.agency != "" && r.IntN(100) >= 20
-		if gsoOK {
-			d.MaDonViHanhChinh = str(u.code)
-		} else {
-			d.MaDonViHanhChinh = emptyish(r)
-		}
-		if agOK {
-			d.MaCoQuan = str(u.agency)
-		} else {
-			d.MaCoQuan = emptyish(r)
-		}
-		if gsoOK || agOK {
-			d.DonViXuLy = str(tx(unitSpelling(r, u)))
-		} else {
-			// Nothing else identifies the unit: keep an exact NFC spelling.
-			d.DonViXuLy = str(exactSpelling(r, u))
-		}
-	}
-	if ch == 0 {
-		d.KenhThucHien = oint{k: null}
-	} else {
-		d.KenhThucHien = num(ch)
-	}
-	switch x := r.IntN(100); {
-	case x < 3:
-		d.LoaiDoiTuong = emptyInt(r)
-	case proc.applicantAgency:
-		if x < 80 {
-			d.LoaiDoiTuong = num(3)
-		} else {
-			d.LoaiDoiTuong = num(4)
-		}
-	case x < 95:
-		d.LoaiDoiTuong = num(1)
-	case x < 98:
-		d.LoaiDoiTuong = num(2)
-	default:
-		d.LoaiDoiTuong = num(4)
-	}
-
-	// Personal data.
-	var pii []string
-	addPII := func(v string) {
-		if v == "" {
-			return
-		}
-		for _, p := range pii {
-			if p == v {
-				return
-			}
-		}
-		pii = append(pii, v)
-	}
-	owner, female := personName(r)
-	birth := 1940 + r.IntN(66)
-	if r.IntN(100) < 97 {
-		served := tx(owner)
-		d.ChuHoSo = str(served)
-		addPII(served)
-		addPII(owner)
-	} else {
-		d.ChuHoSo = emptyish(r)
-	}
-	idv := ""
-	switch x := r.IntN(100); {
-	case x < 85:
-		idv = cccd(r, female, birth)
-	case x < 94:
-		idv = "21" + digits(r, 7)
-	}
-	if idv != "" {
-		d.SoDinhDanh = str(idv)
-		addPII(idv)
-	} else {
-		d.SoDinhDanh = emptyish(r)
-	}
-	if r.IntN(100) < 80 {
-		p := "09" + digits(r, 8)
-		d.SoDienThoai = str(p)
-		addPII(p)
-	} else {
-		d.SoDienThoai = emptyish(r)
-	}
-	if r.IntN(100) < 30 {
-		parts := strings.Fields(asciiFold(owner))
-		var m string
-		if r.IntN(2) == 0 {
-			m = parts[len(parts)-1] + "." + parts[0] + twoDigits(birth%100)
-		} else {
-			m = parts[len(parts)-1] + parts[0] + digits(r, 3)
-		}
-		m += "@" + pick(r, emailDomains)
-		d.Email = str(m)
-		addPII(m)
-	} else {
-		d.Email = emptyish(r)
-	}
-	if ch == 2 {
-		if r.IntN(100) < 92 {
-			var acct string
-			byStaff := r.IntN(100) < 30
-			switch {
-			case byStaff:
-				acct = pick(r, u.staff.accounts)
-			case len(idv) == 12:
-				acct = idv
-			default:
-				_, f := personName(r)
-				acct = cccd(r, f, birth)
-			}
-			d.MaDoiTuong = str(acct)
-			addPII(acct)
-			if r.IntN(100) < 90 {
-				v := 1
-				if !byStaff && r.IntN(100) < 25 {
-					v = 0
-				}
-				d.TaiKhoanDuocXacThucVoiVNeID = num(v)
-			} else {
-				d.TaiKhoanDuocXacThucVoiVNeID = emptyInt(r)
-			}
-		} else {
-			d.MaDoiTuong = emptyish(r)
-			d.TaiKhoanDuocXacThucVoiVNeID = emptyInt(r)
-		}
-	} else if r.IntN(2) == 0 {
-		d.TaiKhoanDuocXacThucVoiVNeID = num(0)
-	}
-
-	// Dates.
-	var tSub, tDue *time.Time
-	if ch == 2 || !received || r.IntN(100) < 85 {
-		d.NgayNopHoSo = fmtDate(r, S, false)
-		tSub = &S
-	} else {
-		d.NgayNopHoSo = emptyish(r)
-	}
-	var tRec *time.Time
-	if received {
-		if invalid == badNgayTiepNhan {
-			y := strconv.Itoa(R.Year())
-			switch r.IntN(3) {
-			case 0:
-				d.NgayTiepNhan = str("31/02/" + y)
-			case 1:
-				d.NgayTiepNhan = str("30/02/" + y + " " + R.Format("15:04:05"))
-			default:
-				d.NgayTiepNhan = str(y + "0231" + R.Format("150405"))
-			}
-		} else {
-			d.NgayTiepNhan = fmtDate(r, R, false)
-			tRec = &R
-		}
-		if r.IntN(100) < 97 {
-			d.NgayHenTra = fmtDate(r, H, true)
-			tDue = &H
-		} else {
-			d.NgayHenTra = emptyish(r)
-		}
-	} else {
-		d.NgayTiepNhan = emptyish(r)
-		d.NgayHenTra = emptyish(r)
-	}
-	var tFin, tRet *time.Time
-	if !F.IsZero() {
-		d.NgayKetThucXuLy = fmtDate(r, F, false)
-		tFin = &F
-	} else {
-		d.NgayKetThucXuLy = emptyish(r)
-	}
-	if !T.IsZero() {
-		d.NgayTra = fmtDate(r, T, false)
-		tRet = &T
-	} else {
-		d.NgayTra = emptyish(r)
-	}
-	if !Ref.IsZero() {
-		d.NgayTuChoi = fmtDate(r, Ref, false)
-	} else {
-		d.NgayTuChoi = emptyish(r)
-	}
-	if invalid == badTrangThaiHoSo {
-		d.TrangThaiHoSo = emptyInt(r)
-	} else {
-		d.TrangThaiHoSo = num(status)
-	}
-
-	// Submitted documents.
-	docs := 1 + r.IntN(len(proc.docs))
-	anyDigit := false
-	for k := range docs {
-		tl := taiLieu{ma: "TP" + strconv.Itoa(k+1), ten: proc.docSlugs[k]}
-		pDigit := 70
-		if ch == 2 {
-			pDigit = 95
-		}
-		if r.IntN(100) < pDigit {
-			tl.soHoa = 1
-			anyDigit = true
-			tl.duongDan = portalBase + "/hoso/" + id + "/" + tl.ma + ".pdf"
-			if r.IntN(100) < 15 {
-				tl.taiSuDung = 1
-				tl.maKetQuaThayThe = "KQ." + digits(r, 10)
-			}
-			if r.IntN(100) < 8 {
-				tl.khoDMQG = 1
-			}
-		}
-		d.TaiLieuNop = append(d.TaiLieuNop, tl)
-	}
-	switch x := r.IntN(100); {
-	case x < 90:
-		d.kTaiLieu = present
-	case x < 93:
-		d.kTaiLieu = null
-		d.TaiLieuNop = d.TaiLieuNop[:0]
-	default:
-		d.TaiLieuNop = d.TaiLieuNop[:0]
-	}
-	if r.IntN(100) < 90 {
-		v := 0
-		if anyDigit && d.kTaiLieu == present {
-			v = 1
-		}
-		d.HoSoCoThanhPhanSoHoa = num(v)
-	} else {
-		d.HoSoCoThanhPhanSoHoa = emptyInt(r)
-	}
-
-	// Fees and online payment.
-	total := 0
-	if len(proc.fees) > 0 {
-		for _, f := range proc.fees {
-			g := f.unit * (1 + r.IntN(f.maxQty))
-			total += g
-			d.DanhSachLePhi = append(d.DanhSachLePhi, lePhi{ma: f.code, ten: tx(f.name), gia: g})
-		}
-		if r.IntN(100) < 90 {
-			d.kLePhi = present
-		} else {
-			d.kLePhi = emptyArr(r)
-			d.DanhSachLePhi = d.DanhSachLePhi[:0]
-		}
-	}
-	if r.IntN(100) < 92 {
-		pay := 0
-		x := r.IntN(100)
-		switch {
-		case total > 0 && ch == 2 && x < 45:
-			pay = 1
-		case total > 0 && ch == 2 && x < 75:
-			pay = 2
-		case total > 0 && ch != 2 && x < 15:
-			pay = 2
-		}
-		d.DuocThanhToanTrucTuyen = num(pay)
-	} else {
-		d.DuocThanhToanTrucTuyen = emptyInt(r)
-	}
-
-	// Results and rating.
-	if (status == 9 || status == 10) && proc.result != "" {
-		if r.IntN(100) < 92 {
-			gt := giayTo{ma: "GT." + digits(r, 8), ten: tx(proc.result)}
-			switch x := r.IntN(100); {
-			case x < 72:
-				gt.link = str(portalBase + "/ketqua/" + id + ".pdf")
-			case x < 90:
-				gt.link = str("")
-			default:
-				gt.link = ostr{k: null}
-			}
-			d.DanhSachGiayToKetQua = append(d.DanhSachGiayToKetQua, gt)
-			d.kGiayTo = present
-		} else {
-			d.kGiayTo = emptyArr(r)
-		}
-	}
-	if status == 10 && r.IntN(100) < 30 {
-		switch x := r.IntN(100); {
-		case x < 60:
-			d.DanhGiaHaiLong = num(1)
-		case x < 93:
-			d.DanhGiaHaiLong = num(2)
-		default:
-			d.DanhGiaHaiLong = num(3)
-		}
-	}
-
-	// Supplements and processing steps.
-	var evs [12]event
-	ne := 0
-	addEv := func(t time.Time, kind int) {
-		evs[ne] = event{t: t, kind: kind}
-		ne++
-	}
-	var sups [2]supFact
-	nSups := 0
-	k := 0
-	switch status {
-	case 5:
-		k = 1
-		if r.IntN(100) < 20 {
-			k = 2
-		}
-	case 4, 9, 10:
-		switch x := r.IntN(100); {
-		case x < 85:
-		case x < 97:
-			k = 1
-		default:
-			k = 2
-		}
-	}
-	procEnd := L // processing steps happen in [R, procEnd]
-	if status == 9 || status == 10 {
-		procEnd = F
-	}
-	fixed := 0
-	switch status {
-	case 1:
-		addEv(S, evSubmit)
-	case 2:
-		addEv(S, evSubmit)
-		addEv(R, evReceive)
-	case 3:
-		addEv(S, evSubmit)
-		addEv(Ref, evRefuse)
-	default:
-		addEv(R, evReceive)
-		switch status {
-		case 10:
-			addEv(F, evDone)
-			addEv(T, evReturn)
-		case 9:
-			addEv(F, evDone)
-		case 8:
-			addEv(F, evStop)
-		case 4:
-			addEv(L, evProcess)
-		case 6:
-			addEv(L, evFinancial)
-		case 7:
-			addEv(L, evWithdraw)
-		}
-		if k > 0 {
-			n := 2 * k
-			if status == 5 {
-				n = 2 * (k - 1)
-			}
-			pts := cal.workPoints(r, R, procEnd, n)
-			for j := range k {
-				var q, qr time.Time
-				if 2*j < n {
-					q = pts[2*j]
-					qr = pts[2*j+1]
-				} else {
-					q = L // status 5: the pending request
-				}
-				addEv(q, evSupplement)
-				sups[j] = supFact{req: q, recv: qr}
-				nSups = j + 1
-				bs := boSung{yeuCau: fmtDate(r, q, false)}
-				if qr.IsZero() {
-					bs.tiepNhan = emptyish(r)
-					bs.henTraMoi = emptyish(r)
-				} else {
-					bs.tiepNhan = fmtDate(r, qr, false)
-					bs.henTraMoi = fmtDate(r, cal.dueDate(qr, limit), true)
-				}
-				d.DanhSachHoSoBoSung = append(d.DanhSachHoSoBoSung, bs)
-			}
-		}
-		fixed = ne
-		mMin := max(3-fixed, min(1, 6-fixed))
-		mMax := max(mMin, min(3, 6-fixed))
-		m := mMin + r.IntN(mMax-mMin+1)
-		for _, p := range cal.workPoints(r, R, procEnd, m) {
-			addEv(p, evProcess)
-		}
-	}
-	if len(d.DanhSachHoSoBoSung) > 0 || r.IntN(100) < 30 {
-		d.kBoSung = present // an empty list is common too
-	} else {
-		d.kBoSung = absent
-	}
-	// Stable sort by time; ties keep insertion order.
-	for a := 1; a < ne; a++ {
-		for b := a; b > 0 && evs[b].t.Before(evs[b-1].t); b-- {
-			evs[b], evs[b-1] = evs[b-1], evs[b]
-		}
-	}
-	nth := 0
-	for a := range ne {
-		if evs[a].kind == evProcess {
-			evs[a].nth = nth
-			nth++
-		}
-	}
-
-	// Sync to the national portal.
-	syncState := r.IntN(100) // <88 synced, <96 not synced, <98 error, else object missing
-	stepsSynced := syncState < 88 || syncState >= 98
-	var lastSync time.Time
-	var syncs [12]time.Time
-	for a := range ne {
-		ev := evs[a]
-		st := s.step(r, u, proc, ch, ev, nth, status, tx)
-		st.thoiDiem = fmtDate(r, ev.t, false)
-		var sync time.Time
-		if a == ne-1 {
-			if lastSynced {
-				sync = ev.t.Add(lag)
-			}
-		} else {
-			switch x := r.IntN(100); {
-			case lateSync:
-				sync = ev.t.Add(sec(2*86400 + r.IntN(3*86400)))
-			case x < 97:
-				sync = ev.t.Add(sec(120 + r.IntN(4*3600-120)))
-			case x < 99:
-				sync = ev.t.Add(sec(86400 + r.IntN(4*86400)))
-			}
-		}
-		if sync.After(U) {
-			sync = U
-		}
-		if !stepsSynced || sync.IsZero() {
-			st.dongBo = ostr{k: null}
-		} else {
-			st.dongBo = fmtDate(r, sync, false)
-			syncs[a] = sync
-			if sync.After(lastSync) {
-				lastSync = sync
-			}
-		}
-		d.QuaTrinhXuLy = append(d.QuaTrinhXuLy, st)
-	}
-	switch x := r.IntN(100); {
-	case x < 95:
-		d.kQuaTrinh = present
-	case x < 97:
-		d.kQuaTrinh = null
-		d.QuaTrinhXuLy = d.QuaTrinhXuLy[:0]
-	default:
-		d.kQuaTrinh = absent
-		d.QuaTrinhXuLy = d.QuaTrinhXuLy[:0]
-	}
-	var withdrawn *time.Time
-	if d.kQuaTrinh == present {
-		for a := range ne {
-			if evs[a].kind == evWithdraw && withdrawn == nil {
-				w := evs[a].t
-				withdrawn = &w
-			}
-		}
-	}
-	switch {
-	case syncState < 88:
-		if lastSync.IsZero() {
-			lastSync = U
-		}
-		d.DongBoDVCQG = dongBo{k: present, daDongBo: 1, thoiDiem: fmtDate(r, lastSync, false)}
-	case syncState < 96:
-		d.DongBoDVCQG = dongBo{k: present, thoiDiem: ostr{k: null}}
-	case syncState < 98:
-		at := L.Add(sec(60 + r.IntN(600)))
-		if at.After(U) {
-			at = U
-		}
-		d.DongBoDVCQG = dongBo{k: present, thoiDiem: fmtDate(r, at, false), maLoi: pick(r, syncErrors)}
-	}
+	// The served fields, then the processing steps and their sync.
+	c.serveIdentity()
+	c.serveUnit()
+	c.serveApplicant()
+	c.servePersonal()
+	c.serveDates()
+	c.serveDocuments()
+	c.serveFees()
+	c.serveResults()
+	c.drawEvents()
+	c.serveSync()
 
 	if f != nil {
-		f.id, f.u, f.proc, f.status, f.ch = id, u, proc, status, ch
-		f.received, f.R, f.H, f.F, f.T, f.Ref = received, R, H, F, T, Ref
-		f.dueServed = tDue != nil
-		f.sups, f.nSups = sups, nSups
-		f.nSteps = 0
-		if d.kQuaTrinh == present {
-			for a := range ne {
-				f.steps[a] = stepFact{t: evs[a].t, sync: syncs[a], kind: evs[a].kind}
-			}
-			f.nSteps = ne
-		}
-		f.daDongBo = d.DongBoDVCQG.k == present && d.DongBoDVCQG.daDongBo == 1
-		f.digitized = d.HoSoCoThanhPhanSoHoa.k == present && d.HoSoCoThanhPhanSoHoa.v == 1
-		f.reused, f.store = false, false
-		for _, tl := range d.TaiLieuNop {
-			f.digitized = f.digitized || tl.soHoa == 1
-			f.reused = f.reused || tl.taiSuDung == 1 || tl.khoDMQG == 1 || tl.maKetQuaThayThe != ""
-			f.store = f.store || tl.khoDMQG == 1
-		}
-		f.vneid = d.TaiKhoanDuocXacThucVoiVNeID.k == present && d.TaiKhoanDuocXacThucVoiVNeID.v == 1
-		f.paid = d.DuocThanhToanTrucTuyen.k == present && (d.DuocThanhToanTrucTuyen.v == 1 || d.DuocThanhToanTrucTuyen.v == 2)
-		f.feeData = d.kLePhi == present && len(d.DanhSachLePhi) > 0
-		f.feesZero = f.feeData
-		for _, l := range d.DanhSachLePhi {
-			f.feesZero = f.feesZero && l.gia == 0
-		}
-		f.resultLink = false
-		if d.kGiayTo == present {
-			for _, gt := range d.DanhSachGiayToKetQua {
-				f.resultLink = f.resultLink || (gt.link.k == present && gt.link.v != "")
-			}
-		}
-		f.rating = 0
-		if d.DanhGiaHaiLong.k == present {
-			f.rating = d.DanhGiaHaiLong.v
-		}
+		c.fillFacts(f)
 	}
-	pii = s.extraPII(i, d, pii)
-	if t == nil {
+	c.pii = s.extraPII(i, d, c.pii)
+	if t != nil {
+		c.fillTruth(t)
+	}
+}
+
+// genCtx is what the phases of generate pass on to each other for one
+// dossier: the PRNG stream, the drawn timeline and unit, and what the facts
+// and the truth are made of. It lives for one call of generate.
+type genCtx struct {
+	s   *Simulator
+	r   *rand.Rand
+	cal calendar
+	i   int
+	d   *dossier
+	U   time.Time // NgayCapNhat
+
+	invalid  string // the portal field made invalid ("" = none)
+	nfd      bool   // names are served in NFD
+	status   int    // TrangThaiHoSo (the intended one when it is the defect)
+	received bool   // the dossier was received (status not 1 or 3)
+	ch       int    // KenhThucHien; 0 = null (direct)
+
+	uDraw      float64       // which ward (weighted), in the era of B
+	stepLag    bool          // returned on time, closed late in the software
+	lateSync   bool          // a dossier of Options.LateSyncUnit
+	lag        time.Duration // from the last event to NgayCapNhat
+	lastSynced bool          // the last step reached the national portal
+
+	district bool
+	proc     *procedure
+	limit    int // processing limit in working days
+	u        *unit
+	id       string // MaHoSo as served
+
+	// L: last event; S, R, F, T, Ref: submitted, received, processed,
+	// returned, refused; H: due; B: the base date (R, else S). Zero = not set.
+	L, S, R, F, T, Ref, H, B time.Time
+
+	// Which of NgayNopHoSo, NgayTiepNhan, NgayHenTra, NgayKetThucXuLy and
+	// NgayTra are served as valid dates (the Truth pointers).
+	subServed, recServed, dueServed, finServed, retServed bool
+
+	pii   []string
+	evs   [12]event // processing events in time order
+	ne    int
+	nProc int // evProcess events among evs
+	sups  [2]supFact
+	nSups int
+	syncs [12]time.Time // ThoiDiemDongBo of each event (zero = null)
+}
+
+// tx is how a name is served: in NFD for the dossiers drawn so, else as is.
+func (c *genCtx) tx(x string) string {
+	if c.nfd {
+		return norm.NFD.String(x)
+	}
+	return x
+}
+
+// addPII records v ("" and repeats skipped) as a personal value of the
+// record.
+func (c *genCtx) addPII(v string) {
+	if v == "" || slices.Contains(c.pii, v) {
 		return
 	}
-	*t = Truth{ID: id, UpdatedAt: U, Status: status, Channel: ch, PII: pii,
-		Received: tRec, Submitted: tSub, Due: tDue, Finished: tFin, Returned: tRet,
-		Withdrawn: withdrawn, LateSync: lateSync, StepLag: stepLag}
-	for _, sp := range sups[:nSups] {
-		st := SupplementTruth{Requested: sp.req}
-		if !sp.recv.IsZero() {
-			rv := sp.recv
-			st.Received = &rv
+	c.pii = append(c.pii, v)
+}
+
+// drawStatus draws the deliberate defect, the NFD flag and the status (an
+// unfinished dossier aged past agedAfter mostly ends processed or returned),
+// then the early draws later phases need: the ward, the late-sync roll and
+// the step lag. The late-sync ward is guessed from the era of NgayCapNhat;
+// drawUnit confirms it once the unit is drawn.
+func (c *genCtx) drawStatus() {
+	r, opts := c.r, &c.s.opts
+	if r.IntN(1000) < 10 {
+		c.invalid = invalidFields[r.IntN(len(invalidFields))]
+	}
+	c.nfd = r.IntN(100) < 10
+	c.status = pickCum(r, statusCum) + 1
+	if c.invalid == badNgayTiepNhan && (c.status == 1 || c.status == 3) {
+		c.status = 10
+	}
+	switch c.status {
+	case 2, 4, 5, 6:
+		if opts.To.Sub(c.U) > agedAfter {
+			switch x := r.IntN(100); {
+			case x < 64:
+				c.status = 10
+			case x < 85:
+				c.status = 9
+			}
 		}
-		t.Supplements = append(t.Supplements, st)
 	}
-	if invalid != "" {
-		t.Invalid = true
-		t.InvalidField = invalid
+	c.uDraw = r.Float64()
+	lateRoll := r.IntN(100)                       // the late-sync ward's dossiers: < 85 synced late
+	c.stepLag = r.IntN(100) < 4 && c.status == 10 // returned on time, closed late in the software
+	if opts.LateSyncUnit != "" && lateRoll < 85 {
+		e := c.s.rd.eraAt(midnight(c.U))
+		c.lateSync = e.wards[pickCumF(c.uDraw, e.cumW)].code == opts.LateSyncUnit
+	}
+}
+
+// drawLastEvent draws lag, how long before NgayCapNhat the last event
+// happened (also how late it reached the national portal; 2–5 days for a
+// late-sync dossier), sets L to a working moment before that, and draws the
+// procedure (district level for 3% where the era has a district) and its
+// limit on L.
+func (c *genCtx) drawLastEvent() {
+	r := c.r
+	c.lastSynced = true
+	switch x := r.IntN(100); {
+	case x < 94:
+		c.lag = sec(120 + r.IntN(4*3600-120))
+	case x < 98:
+		c.lag = sec(86400 + r.IntN(4*86400))
+	default:
+		c.lag = sec(r.IntN(7200))
+		c.lastSynced = false
+	}
+	if c.lateSync {
+		c.lag, c.lastSynced = sec(2*86400+r.IntN(3*86400)), true
+	}
+	c.L = c.cal.workMomentBefore(r, c.U.Add(-c.lag))
+
+	e := c.s.rd.eraAt(midnight(c.L))
+	c.district = e.district != nil && r.IntN(100) < 3
+	c.proc = c.s.pickProc(r, c.district)
+	c.limit = c.proc.limitOn(c.L)
+}
+
+// back returns a working moment dd working days before from (same day and
+// not after from when dd is 0).
+func (c *genCtx) back(from time.Time, dd int) time.Time {
+	day := midnight(from)
+	if dd == 0 {
+		return randIn(c.r, day, workStart, from.Sub(day))
+	}
+	return randIn(c.r, midnight(c.cal.subWorkDays(from, dd)), workStart, workEnd)
+}
+
+// finishDays draws how many working days processing took: fewer than the
+// limit (on time) for 92%, more (late) for the rest.
+func (c *genCtx) finishDays() int {
+	if c.r.IntN(100) < 92 {
+		return c.r.IntN(max(c.limit, 1))
+	}
+	return c.limit + 1 + c.r.IntN(3) // late
+}
+
+// drawTimeline draws, back from the last event L, the dates the status
+// implies: received R, processed F, returned T, refused Ref, and S for a
+// dossier submitted online and never received.
+func (c *genCtx) drawTimeline() {
+	r, L := c.r, c.L
+	c.received = true
+	switch c.status {
+	case 10:
+		if c.stepLag {
+			// Result returned on time (drawDue sets T once the due date is
+			// known); processing closed in the software after the due date.
+			c.F = L
+			c.R = c.back(c.F, c.limit+1+r.IntN(3))
+			break
+		}
+		c.T = L
+		if r.IntN(100) < 70 {
+			c.F = c.back(c.T, 0)
+		} else {
+			c.F = c.back(c.T, 1+r.IntN(2))
+		}
+		c.R = c.back(c.F, c.finishDays())
+	case 9:
+		c.F = L
+		c.R = c.back(c.F, c.finishDays())
+	case 4:
+		c.R = c.back(L, r.IntN(c.limit+4))
+	case 5, 6, 7:
+		c.R = c.back(L, r.IntN(c.limit+2))
+	case 8:
+		c.F = L
+		c.R = c.back(L, r.IntN(c.limit+2))
+	case 2:
+		c.R = L
+	case 1:
+		c.S = c.U.Add(-c.lag) // online, any hour
+		c.L = c.S
+		c.received = false
+	case 3:
+		c.Ref = L
+		c.received = false
+	}
+}
+
+// drawChannel draws KenhThucHien (online for status 1) and, for a dossier
+// that reached the office, its submission S before reception or refusal.
+func (c *genCtx) drawChannel() {
+	r := c.r
+	switch x := r.IntN(100); {
+	case x < 45:
+		c.ch = 1
+	case x < 94:
+		c.ch = 2
+	case x < 97:
+		c.ch = 3
+	}
+	if c.status == 1 {
+		c.ch = 2
+		return
+	}
+	anchor := c.R
+	if c.status == 3 {
+		anchor = c.Ref
+	}
+	switch c.ch {
+	case 2:
+		c.S = anchor.Add(-sec(600 + r.IntN(3*86400)))
+	case 3:
+		c.S = anchor.Add(-sec(86400 + r.IntN(86400)))
+	default:
+		c.S = anchor.Add(-sec(r.IntN(900)))
+	}
+}
+
+// drawUnit sets the base date B and draws the handling unit valid on it:
+// the district (when it still exists, else a ward procedure in a ward), or
+// a ward. It confirms lateSync and moves e-certified copies of the wards
+// that certify on paper to the paper procedure.
+func (c *genCtx) drawUnit() {
+	s := c.s
+	c.B = c.S
+	if c.received {
+		c.B = c.R
+	}
+	e := s.rd.eraAt(midnight(c.B))
+	if c.district && e.district == nil {
+		c.district = false
+		if !c.proc.ward {
+			c.proc = s.pickProc(c.r, false)
+		}
+	}
+	if c.district {
+		c.u = e.district
 	} else {
-		t.UnitCode = u.code
-		t.UnitName = u.name
+		c.u = c.pickWard(e)
 	}
-	if invalid != badMaTTHC {
-		t.ProcedureNational = proc.national
+	c.lateSync = c.lateSync && c.u.code == s.opts.LateSyncUnit
+	if eCertifiedCopies[c.proc.national] && noECertWards[c.u.code] {
+		c.proc = s.rd.procByNat["2.000815"]
 	}
+}
+
+// pickWard is the ward of era e that uDraw picks, drawn again (8 times at
+// most, then the next ward) while it is darkUnit in a dark month of B.
+func (c *genCtx) pickWard(e *era) *unit {
+	k := pickCumF(c.uDraw, e.cumW)
+	for tries := 0; e.wards[k].code == darkUnit && darkMonth(c.B); tries++ {
+		if tries < 8 {
+			k = pickCumF(c.r.Float64(), e.cumW)
+		} else {
+			k = (k + 1) % len(e.wards)
+		}
+	}
+	return e.wards[k]
+}
+
+// drawDue sets the due date H of a received dossier (the limit on R) and,
+// for a step-lag dossier, draws its on-time return T; stepLag stays set
+// only when processing did close after H.
+func (c *genCtx) drawDue() {
+	if c.received {
+		c.limit = c.proc.limitOn(c.R)
+		c.H = c.cal.dueDate(c.R, c.limit)
+	}
+	if !c.stepLag {
+		return
+	}
+	end := c.H
+	if c.F.Before(end) {
+		end = c.F
+	}
+	c.T = c.cal.workPoints(c.r, c.R, end, 1)[0]
+	c.stepLag = c.F.After(c.H)
 }
 
 func byChannel(ch int, direct, online, postal string) string {

@@ -63,7 +63,15 @@ type pageResp struct {
 	Data      []map[string]json.RawMessage `json:"data"`
 }
 
+// dossierURL is the request of a page of the dossiers updated in
+// [from, to) (a zero bound is left open).
 func dossierURL(from, to time.Time, page, size int) string {
+	return windowURL("/api/v1/dossiers", from, to, page, size)
+}
+
+// windowURL is the request of a page of endpoint path for the records
+// updated in [from, to) (a zero bound is left open).
+func windowURL(path string, from, to time.Time, page, size int) string {
 	v := url.Values{}
 	if !from.IsZero() {
 		v.Set("updated_from", from.In(Location).Format(layCompact))
@@ -73,7 +81,7 @@ func dossierURL(from, to time.Time, page, size int) string {
 	}
 	v.Set("page", strconv.Itoa(page))
 	v.Set("page_size", strconv.Itoa(size))
-	return "/api/v1/dossiers?" + v.Encode()
+	return path + "?" + v.Encode()
 }
 
 func getPage(t testing.TB, s *Simulator, tok, target string) (pageResp, []byte) {
@@ -92,12 +100,22 @@ func getPage(t testing.TB, s *Simulator, tok, target string) (pageResp, []byte) 
 	return p, rec.Body.Bytes()
 }
 
-// allRecords pages through [from, to) and returns the records in order.
+// allRecords pages through the dossiers of [from, to) and returns the
+// records in order.
 func allRecords(t testing.TB, s *Simulator, tok string, from, to time.Time, size int) []map[string]json.RawMessage {
+	t.Helper()
+	return allPages(t, s, tok, dossierURL, from, to, size)
+}
+
+// allPages pages through the records of [from, to) that target addresses,
+// checks that their count is the total the pages say, and returns them in
+// order.
+func allPages(t testing.TB, s *Simulator, tok string, target func(from, to time.Time, page, size int) string,
+	from, to time.Time, size int) []map[string]json.RawMessage {
 	t.Helper()
 	var out []map[string]json.RawMessage
 	for page := 1; ; page++ {
-		p, _ := getPage(t, s, tok, dossierURL(from, to, page, size))
+		p, _ := getPage(t, s, tok, target(from, to, page, size))
 		out = append(out, p.Data...)
 		if len(p.Data) < size {
 			if len(out) != p.Total {

@@ -232,6 +232,7 @@ func (e *enc) petition(p *petition) {
 	e.close()
 }
 
+// handlePetitions serves a page of petitions, each generated on the fly.
 func (s *Simulator) handlePetitions(w http.ResponseWriter, r *http.Request) {
 	pq, msg := s.parsePageQuery(r)
 	if msg != "" {
@@ -240,32 +241,17 @@ func (s *Simulator) handlePetitions(w http.ResponseWriter, r *http.Request) {
 	}
 	served, said, extra := s.shapePage(pq)
 	start, end, total := s.pageRangeN(served, s.nPet)
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodHead {
-		return
-	}
-	pw := s.pageWriters.Get().(*pageWriter)
-	defer s.pageWriters.Put(pw)
-	pw.bw.Reset(w)
-	pw.hdr = appendPageHeader(pw.hdr[:0], said, total+extra)
-	if _, err := pw.bw.Write(pw.hdr); err != nil {
-		return
-	}
-	var gd genState
-	var p petition
-	for j := start; j < end; j++ {
-		pw.e.b = pw.e.b[:0]
-		if j > start {
-			pw.e.b = append(pw.e.b, ',')
+	s.streamPage(w, r, said, total+extra, func(pw *pageWriter) bool {
+		var gd genState
+		var p petition
+		for j := start; j < end; j++ {
+			pw.startRecord()
+			s.generatePetition(&pw.g, &gd, j, &p, nil, nil)
+			pw.e.petition(&p)
+			if !pw.writeRecord() {
+				return false // client went away
+			}
 		}
-		s.generatePetition(&pw.g, &gd, j, &p, nil, nil)
-		pw.e.petition(&p)
-		if _, err := pw.bw.Write(pw.e.b); err != nil {
-			return // client went away
-		}
-	}
-	_, _ = pw.bw.WriteString("]}\n")
-	_ = pw.bw.Flush()
-	pw.bw.Reset(nil)
+		return true
+	})
 }

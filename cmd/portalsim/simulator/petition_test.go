@@ -3,40 +3,23 @@ package simulator
 import (
 	"bytes"
 	"encoding/json"
-	"net/url"
-	"strconv"
 	"testing"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
 )
 
+// petitionURL is the request of a page of the petitions updated in
+// [from, to) (a zero bound is left open).
 func petitionURL(from, to time.Time, page, size int) string {
-	v := url.Values{}
-	if !from.IsZero() {
-		v.Set("updated_from", from.In(Location).Format(layCompact))
-	}
-	if !to.IsZero() {
-		v.Set("updated_to", to.In(Location).Format(layCompact))
-	}
-	v.Set("page", strconv.Itoa(page))
-	v.Set("page_size", strconv.Itoa(size))
-	return "/api/v1/petitions?" + v.Encode()
+	return windowURL("/api/v1/petitions", from, to, page, size)
 }
 
+// allPetitions pages through the petitions of [from, to) and returns them
+// in order.
 func allPetitions(t *testing.T, s *Simulator, tok string, from, to time.Time, size int) []map[string]json.RawMessage {
 	t.Helper()
-	var out []map[string]json.RawMessage
-	for page := 1; ; page++ {
-		p, _ := getPage(t, s, tok, petitionURL(from, to, page, size))
-		out = append(out, p.Data...)
-		if len(p.Data) < size {
-			if len(out) != p.Total {
-				t.Fatalf("petitions %v..%v: got %d, total says %d", from, to, len(out), p.Total)
-			}
-			return out
-		}
-	}
+	return allPages(t, s, tok, petitionURL, from, to, size)
 }
 
 var petitionFields = map[string]bool{"MaPAKN": true, "MaHoSo": true, "MaDonViHanhChinh": true, "DonViXuLy": true,

@@ -102,23 +102,55 @@ var wardWeights = map[string]int{
 	"21673": 6, "21676": 4, "21679": 5, "21682": 4, "21685": 6,
 }
 
+// loadRefData parses the embedded reference data: holidays, units (with
+// their agency codes, dossier weights and staff, drawn from seed), the eras
+// they make and the procedure catalogue.
 func loadRefData(seed int64) (*refData, error) {
-	rd := &refData{holidays: map[time.Time]bool{}}
+	rd := &refData{}
+	var err error
+	if rd.holidays, err = loadHolidays(); err != nil {
+		return nil, err
+	}
+	agencies, err := loadAgencies()
+	if err != nil {
+		return nil, err
+	}
+	if rd.units, err = loadUnits(agencies); err != nil {
+		return nil, err
+	}
+	weighUnits(rd.units)
+	for k, u := range rd.units {
+		u.staff = newStaffPool(seed, k, u)
+	}
+	if rd.eras = buildEras(rd.units); len(rd.eras) == 0 {
+		return nil, fmt.Errorf("units: no commune-level unit in reference data")
+	}
+	if rd.procs, rd.procByNat, err = loadProcedures(); err != nil {
+		return nil, err
+	}
+	return rd, nil
+}
 
-	// Holidays.
+// loadHolidays reads the public holidays (days off besides weekends).
+func loadHolidays() (map[time.Time]bool, error) {
 	hs, err := readCSV(refdata.HolidaysCSV)
 	if err != nil {
 		return nil, fmt.Errorf("holidays: %w", err)
 	}
+	out := map[time.Time]bool{}
 	for _, h := range hs {
 		d, err := parseDay(strings.TrimSpace(h[0]))
 		if err != nil {
 			return nil, fmt.Errorf("holidays: %w", err)
 		}
-		rd.holidays[d] = true
+		out[d] = true
 	}
+	return out, nil
+}
 
-	// Agencies.
+// loadAgencies reads the agency codes (MaCoQuan) with their GSO unit and
+// validity.
+func loadAgencies() ([]agency, error) {
 	as, err := readCSV(refdata.AgenciesCSV)
 	if err != nil {
 		return nil, fmt.Errorf("agencies: %w", err)
@@ -135,12 +167,17 @@ func loadRefData(seed int64) (*refData, error) {
 		}
 		agencies = append(agencies, agency{code: a[0], gso: a[1], validFrom: f, valTo: t})
 	}
+	return agencies, nil
+}
 
-	// Units (wards, communes and the district; provinces are skipped).
+// loadUnits reads the wards, communes and the district (provinces are
+// skipped), each with the last of agencies valid on its first day.
+func loadUnits(agencies []agency) ([]*unit, error) {
 	us, err := readCSV(refdata.UnitsCSV)
 	if err != nil {
 		return nil, fmt.Errorf("units: %w", err)
 	}
+	var units []*unit
 	for _, row := range us {
 		if len(row) < 10 {
 			return nil, fmt.Errorf("units: short row %v", row)
@@ -160,9 +197,16 @@ func loadRefData(seed int64) (*refData, error) {
 				u.agency = a.code
 			}
 		}
-		rd.units = append(rd.units, u)
+		units = append(units, u)
 	}
-	for _, u := range rd.units {
+	return units, nil
+}
+
+// weighUnits sets the dossier weight of every ward and commune: its
+// wardWeights entry before the merger, its predecessors' volume after, 5
+// when neither is known.
+func weighUnits(units []*unit) {
+	for _, u := range units {
 		if u.typ == "thi_xa" {
 			continue
 		}
@@ -172,7 +216,7 @@ func loadRefData(seed int64) (*refData, error) {
 			}
 		} else {
 			// A unit born from a merger carries its predecessors' volume.
-			for _, p := range rd.units {
+			for _, p := range units {
 				if p != u && p.typ != "thi_xa" && !p.validTo.IsZero() && p.mergedTo == u.code {
 					u.weight += max(p.weight, wardWeights[p.code])
 				}
@@ -182,11 +226,11 @@ func loadRefData(seed int64) (*refData, error) {
 			u.weight = 5
 		}
 	}
-	for k, u := range rd.units {
-		u.staff = newStaffPool(seed, k, u)
-	}
+}
 
-	// Eras: cut at every validity boundary.
+// buildEras cuts time at every validity boundary of units and returns, in
+// order, the eras that have at least one ward or commune.
+func buildEras(units []*unit) []era {
 	var bounds []time.Time
 	seen := map[time.Time]bool{}
 	add := func(t time.Time) {
@@ -195,17 +239,18 @@ func loadRefData(seed int64) (*refData, error) {
 			bounds = append(bounds, t)
 		}
 	}
-	for _, u := range rd.units {
+	for _, u := range units {
 		add(u.validFrom)
 		if !u.validTo.IsZero() {
 			add(u.validTo.AddDate(0, 0, 1))
 		}
 	}
 	sort.Slice(bounds, func(i, j int) bool { return bounds[i].Before(bounds[j]) })
+	var eras []era
 	for _, b := range bounds {
 		e := era{start: b}
 		sum := 0
-		for _, u := range rd.units {
+		for _, u := range units {
 			if !u.validOn(b) {
 				continue
 			}
@@ -218,28 +263,31 @@ func loadRefData(seed int64) (*refData, error) {
 			e.cumW = append(e.cumW, sum)
 		}
 		if len(e.wards) > 0 {
-			rd.eras = append(rd.eras, e)
+			eras = append(eras, e)
 		}
 	}
-	if len(rd.eras) == 0 {
-		return nil, fmt.Errorf("units: no commune-level unit in reference data")
-	}
+	return eras
+}
 
-	// Procedures: the seed report's six plus the simulator's own catalogue.
+// loadProcedures reads the seed report's procedures and adds the
+// simulator's own catalogue (extraProcedures; a national code already read
+// is skipped). It returns them in order and by national code.
+func loadProcedures() ([]*procedure, map[string]*procedure, error) {
 	ps, err := readCSV(refdata.ProceduresSeedCSV)
 	if err != nil {
-		return nil, fmt.Errorf("procedures: %w", err)
+		return nil, nil, fmt.Errorf("procedures: %w", err)
 	}
-	rd.procByNat = map[string]*procedure{}
+	var procs []*procedure
+	byNat := map[string]*procedure{}
 	for _, row := range ps {
 		if len(row) < 10 {
-			return nil, fmt.Errorf("procedures: short row %v", row)
+			return nil, nil, fmt.Errorf("procedures: short row %v", row)
 		}
 		before, err1 := strconv.Atoi(row[5])
 		after, err2 := strconv.Atoi(row[6])
 		dd, err3 := parseDay(row[8])
 		if err1 != nil || err2 != nil || err3 != nil {
-			return nil, fmt.Errorf("procedures: bad row %v", row)
+			return nil, nil, fmt.Errorf("procedures: bad row %v", row)
 		}
 		p := &procedure{national: row[1], name: row[3], limitBefore: before, limitAfter: after, decision: dd, decisionNo: row[7]}
 		p.ward = row[4] == "xa"
@@ -247,20 +295,20 @@ func loadRefData(seed int64) (*refData, error) {
 		if x, ok := procExtra[p.national]; ok {
 			p.applyExtra(x)
 		}
-		rd.procs = append(rd.procs, p)
-		rd.procByNat[p.national] = p
+		procs = append(procs, p)
+		byNat[p.national] = p
 	}
 	for _, x := range extraProcedures {
-		if _, dup := rd.procByNat[x.national]; dup {
+		if _, dup := byNat[x.national]; dup {
 			continue
 		}
 		p := &procedure{national: x.national, name: x.name, ward: x.ward, district: x.district,
 			limitBefore: x.limit, limitAfter: x.limit}
 		p.applyExtra(x.extra)
-		rd.procs = append(rd.procs, p)
-		rd.procByNat[p.national] = p
+		procs = append(procs, p)
+		byNat[p.national] = p
 	}
-	return rd, nil
+	return procs, byNat, nil
 }
 
 // eraAt returns the era covering day (clamped to the first era).

@@ -240,11 +240,12 @@ func (s *Simulator) pageRangeN(pq pageQuery, n int) (start, end, total int) {
 
 // pageWriter is a pooled, reusable streaming state for one response.
 type pageWriter struct {
-	bw  *bufio.Writer
-	e   enc
-	g   genState
-	d   dossier
-	hdr []byte
+	bw      *bufio.Writer
+	e       enc
+	g       genState
+	d       dossier
+	hdr     []byte
+	records int // records started on the current page
 }
 
 // newPageWriter makes the streaming state that Simulator.pageWriters pools.
@@ -252,6 +253,9 @@ func newPageWriter() any {
 	return &pageWriter{bw: bufio.NewWriterSize(nil, 64<<10), e: enc{b: make([]byte, 0, 8<<10)}}
 }
 
+// handleDossiers serves a page of dossiers as planDossierPage plans it
+// (stale versions, a duplicate, then the page's own records), each
+// generated on the fly.
 func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	pq, msg := s.parsePageQuery(r)
 	if msg != "" {
@@ -261,6 +265,40 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
 	served, said, extra := s.shapePage(pq)
 	plan := s.planDossierPage(served)
+	staleAt := pq.from.In(Location).Format(layCompact)
+	s.streamPage(w, r, said, plan.total+extra, func(pw *pageWriter) bool {
+		emit := func(i int, updated string) bool {
+			pw.startRecord()
+			s.generate(&pw.g, i, &pw.d, nil, nil)
+			if updated != "" {
+				pw.d.NgayCapNhat = updated
+			}
+			pw.e.dossier(&pw.d)
+			return pw.writeRecord()
+		}
+		for _, i := range plan.stale {
+			if !emit(i, staleAt) {
+				return false
+			}
+		}
+		if plan.dup >= 0 && !emit(plan.dup, "") {
+			return false
+		}
+		for i := plan.start; i < plan.end; i++ {
+			if !emit(i, "") {
+				return false // client went away
+			}
+		}
+		return true
+	})
+}
+
+// streamPage answers a page request with status 200 and, unless it is a
+// HEAD request, streams the envelope of page pq (total records), the
+// records that body writes through the pooled pw (body returns false once
+// the client has gone away; the page is then left unfinished) and the
+// closing of the envelope.
+func (s *Simulator) streamPage(w http.ResponseWriter, r *http.Request, pq pageQuery, total int, body func(pw *pageWriter) bool) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
@@ -269,42 +307,34 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	pw := s.pageWriters.Get().(*pageWriter)
 	defer s.pageWriters.Put(pw)
 	pw.bw.Reset(w)
-	pw.hdr = appendPageHeader(pw.hdr[:0], said, plan.total+extra)
+	pw.records = 0
+	pw.hdr = appendPageHeader(pw.hdr[:0], pq, total)
 	if _, err := pw.bw.Write(pw.hdr); err != nil {
 		return
 	}
-	first := true
-	emit := func(i int, updated string) bool {
-		pw.e.b = pw.e.b[:0]
-		if !first {
-			pw.e.b = append(pw.e.b, ',')
-		}
-		first = false
-		s.generate(&pw.g, i, &pw.d, nil, nil)
-		if updated != "" {
-			pw.d.NgayCapNhat = updated
-		}
-		pw.e.dossier(&pw.d)
-		_, err := pw.bw.Write(pw.e.b)
-		return err == nil
-	}
-	staleAt := pq.from.In(Location).Format(layCompact)
-	for _, i := range plan.stale {
-		if !emit(i, staleAt) {
-			return
-		}
-	}
-	if plan.dup >= 0 && !emit(plan.dup, "") {
+	if !body(pw) {
 		return
-	}
-	for i := plan.start; i < plan.end; i++ {
-		if !emit(i, "") {
-			return // client went away
-		}
 	}
 	_, _ = pw.bw.WriteString("]}\n")
 	_ = pw.bw.Flush()
 	pw.bw.Reset(nil)
+}
+
+// startRecord empties the record buffer of pw, starting it with the comma
+// that separates a record from the one before.
+func (pw *pageWriter) startRecord() {
+	pw.e.b = pw.e.b[:0]
+	if pw.records > 0 {
+		pw.e.b = append(pw.e.b, ',')
+	}
+	pw.records++
+}
+
+// writeRecord streams the buffered record; it reports false when the
+// client has gone away.
+func (pw *pageWriter) writeRecord() bool {
+	_, err := pw.bw.Write(pw.e.b)
+	return err == nil
 }
 
 // pagePlan is what one dossier page serves: stale versions first (their
