@@ -68,18 +68,3 @@ func TestComputeWaitsForTheRunningKeyedSync(t *testing.T) {
 		t.Errorf("compute fetched %d BCQG records the running sync had fetched", n)
 	}
 }
-
-// TestServeHTTPTimeouts: serve's HTTP server bounds how long a client may
-// take to send headers and body and keep an idle connection.
-func TestServeHTTPTimeouts(t *testing.T) {
-	srv := newHTTPServer(nil)
-	for name, d := range map[string]time.Duration{"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
-		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout} {
-		if d <= 0 || d > 5*time.Minute {
-			t.Errorf("%s = %s, want a bound of at most 5m", name, d)
-		}
-	}
-	if srv.ReadHeaderTimeout > srv.ReadTimeout {
-		t.Errorf("ReadHeaderTimeout %s > ReadTimeout %s", srv.ReadHeaderTimeout, srv.ReadTimeout)
-	}
-}

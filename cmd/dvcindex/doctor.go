@@ -294,9 +294,9 @@ func (a *app) doctorClickHouse(ctx context.Context, d *doctorReport) {
 		d.problem("freshness", err.Error(), "run 'dvcindex migrate' so that v_runs exists.")
 		return
 	}
-	stale := map[string]staleness{}
-	for _, s := range staleSources(a.scheduledSources(), last, a.cfg.Freshness, a.now()) {
-		stale[s.source] = s
+	stale := map[string]pipeline.Staleness{}
+	for _, s := range pipeline.StaleSources(a.scheduledSources(), last, a.cfg.Freshness, a.now()) {
+		stale[s.Source] = s
 	}
 	for _, src := range a.scheduledSources() {
 		key := "freshness." + src
@@ -387,3 +387,7 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// scheduledSources are the sources serve syncs and doctor checks: every
+// source the configuration enables.
+func (a *app) scheduledSources() []string { return pipeline.EnabledNames(a.cfg) }

@@ -25,11 +25,8 @@ type app struct {
 	cfgPath  string
 	logFmt   string
 	logLevel string
-	// obs, if set, is told about every sync run and portal retry (serve's
-	// metrics); commands run once leave it nil.
-	obs pipeline.Observer
-	// locks, set by serve, keeps its jobs from fetching one source twice at
-	// once; nil for commands run once.
+	// locks, if set, keeps runs from fetching one source twice at once
+	// (tests; serve makes its own); nil for commands run once.
 	locks *pipeline.Locks
 	// openTable and hook are the engine's test seams (pipeline.Options);
 	// nil on the command line.

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dvcindex/dvcindex/internal/daemon"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/load/chtest"
 )
@@ -240,13 +241,13 @@ func TestServeRunsScheduledSyncs(t *testing.T) {
 		"DVC_SERVE_ADDR=127.0.0.1:0", "DVC_SCHEDULE_SYNC=@every 1s", "DVC_SCHEDULE_COMPUTE=@every 1h",
 		"DVC_SCHEDULE_REPORT=@every 1h", "DVC_PORTAL_PAGE_SIZE=100", "DVC_SERVE_GRACE_PERIOD=30s")
 	var panics atomic.Int32
-	panicky := scheduledJob{name: "test panic", spec: "@every 1s", run: func(context.Context) error {
+	panicky := daemon.Job{Name: "test panic", Spec: "@every 1s", Run: func(context.Context) error {
 		if panics.Add(1) == 1 {
 			panic("injected panic")
 		}
 		return nil
 	}}
-	s := startServe(t, env, serveHooks{extraJobs: []scheduledJob{panicky}})
+	s := startServe(t, env, serveHooks{extraJobs: []daemon.Job{panicky}})
 
 	if code, body := httpGet(t, "http://"+s.addr+"/healthz"); code != 200 || !strings.Contains(body, "ok") {
 		t.Fatalf("/healthz: %d %q", code, body)

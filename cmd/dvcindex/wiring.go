@@ -44,8 +44,13 @@ func (a *app) storeOptions() (load.Options, error) {
 
 // engine is the run engine of this command, printing every run's result.
 func (a *app) engine(unsafeDevKey bool) *pipeline.Engine {
-	return pipeline.New(pipeline.Options{Config: a.cfg, Log: a.log, Now: a.now, Observer: a.obs, Locks: a.locks,
-		UnsafeDevKey: unsafeDevKey, Report: a.printResult, OpenTable: a.openTable, Hook: a.hook})
+	return pipeline.New(a.pipelineOptions(unsafeDevKey))
+}
+
+// pipelineOptions are the engine's options of this command.
+func (a *app) pipelineOptions(unsafeDevKey bool) pipeline.Options {
+	return pipeline.Options{Config: a.cfg, Log: a.log, Now: a.now, Locks: a.locks,
+		UnsafeDevKey: unsafeDevKey, Report: a.printResult, OpenTable: a.openTable, Hook: a.hook}
 }
 
 // printResult prints a run: its note, one line per dropped file, the run's
