@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/dvcindex/dvcindex/internal/syncio"
 )
 
 // hang stands, in a script, for an answer that never comes: the subtest
@@ -27,24 +28,6 @@ var hang func(http.ResponseWriter)
 // hangUntil is the handler hang stands for.
 func hangUntil(release <-chan struct{}) func(http.ResponseWriter) {
 	return func(http.ResponseWriter) { <-release }
-}
-
-// lockedBuffer is a log sink safe for the client's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestHardenedFaults(t *testing.T) {
@@ -87,7 +70,7 @@ func TestHardenedFaults(t *testing.T) {
 			srv := httptest.NewServer(f)
 			t.Cleanup(srv.Close)
 			t.Cleanup(func() { close(release) }) // before srv.Close, which waits for the handlers
-			logs := &lockedBuffer{}
+			logs := &syncio.Buffer{}
 			// The timeout only bounds the answers that do come (auth, ok):
 			// a second is ample for a local one even on a loaded machine.
 			c := New(Options{BaseURL: srv.URL, Password: "p", Timeout: time.Second, MaxRetries: 2,

@@ -716,14 +716,7 @@ func clip(s string) string {
 // MaHoSo when it can be read; Field and Reason come from a *RecordError when
 // err holds one; Raw is the record with personal data hashed (ScrubJSON).
 func (n *Normalizer) Reject(stage string, raw []byte, err error) Reject {
-	rj := Reject{Source: n.source, Stage: stage, Raw: string(n.pii.ScrubJSON(raw))}
-	var re *RecordError
-	if errors.As(err, &re) {
-		rj.RecordKey, rj.Field = re.Key, re.Field
-	}
-	if err != nil {
-		rj.Reason = err.Error()
-	}
+	rj := NewReject(n.source, stage, n.pii.ScrubJSON(raw), err)
 	if rj.RecordKey == "" {
 		var k struct{ MaHoSo json.RawMessage }
 		if json.Unmarshal(raw, &k) == nil {

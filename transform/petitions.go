@@ -2,7 +2,6 @@ package transform
 
 import (
 	"encoding/json"
-	"errors"
 	"time"
 )
 
@@ -113,10 +112,5 @@ func (pp *PetitionParser) Petition(raw []byte) (Petition, error) {
 // text of the petition): Raw keeps only the allow-listed fields in clear
 // (Pseudonymizer.ScrubRecord).
 func (pp *PetitionParser) Reject(stage string, raw []byte, err error) Reject {
-	r := Reject{Source: "petitions", Stage: stage, Reason: err.Error(), Raw: string(pp.pii.ScrubRecord("petitions", raw))}
-	var re *RecordError
-	if errors.As(err, &re) {
-		r.RecordKey, r.Field = re.Key, re.Field
-	}
-	return r
+	return NewReject("petitions", stage, pp.pii.ScrubRecord("petitions", raw), err)
 }

@@ -3,7 +3,6 @@ package transform
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -328,10 +327,5 @@ func clipValue(s string) string {
 // Reject builds the reject of a catalogue entry, its raw record scrubbed
 // like every source's (Scrub).
 func (pp *ProcedureParser) Reject(stage string, raw []byte, err error) Reject {
-	r := Reject{Source: "procedures", Stage: stage, Reason: err.Error(), Raw: pp.Scrub(raw)}
-	var re *RecordError
-	if errors.As(err, &re) {
-		r.RecordKey, r.Field = re.Key, re.Field
-	}
-	return r
+	return NewReject("procedures", stage, []byte(pp.Scrub(raw)), err)
 }

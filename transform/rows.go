@@ -1,6 +1,9 @@
 package transform
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // Channel is how a dossier was filed (KenhThucHien).
 type Channel uint8
@@ -112,4 +115,20 @@ type Reject struct {
 	Field     string // the field at fault
 	Reason    string // what is wrong, what value, what was expected
 	Raw       string
+}
+
+// NewReject is the one way a source builds a reject: the record key and
+// the field come from a *RecordError when err holds one, the reason is
+// err's message, and scrubbed is the raw record already scrubbed by the
+// caller (its source's allow-list or keyed hashes).
+func NewReject(source, stage string, scrubbed []byte, err error) Reject {
+	r := Reject{Source: source, Stage: stage, Raw: string(scrubbed)}
+	var re *RecordError
+	if errors.As(err, &re) {
+		r.RecordKey, r.Field = re.Key, re.Field
+	}
+	if err != nil {
+		r.Reason = err.Error()
+	}
+	return r
 }

@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
-	"io"
-	"sync"
 
 	"github.com/dvcindex/dvcindex/internal/daemon"
 	"github.com/dvcindex/dvcindex/internal/pipeline"
+	"github.com/dvcindex/dvcindex/internal/syncio"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 )
@@ -18,18 +17,6 @@ type serveHooks struct {
 	listening func(addr string) // told the HTTP address once it listens
 }
 
-// lockedWriter serializes writes of concurrent jobs to one stream.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
 // serve runs the daemon (internal/daemon) until ctx is cancelled. Its jobs
 // print to stdout through one lock, as the commands run once do.
 func (a *app) serve(ctx context.Context, hooks serveHooks) error {
@@ -38,7 +25,7 @@ func (a *app) serve(ctx context.Context, hooks serveHooks) error {
 		return err
 	}
 	sa := *a
-	sa.stdout = &lockedWriter{w: a.stdout}
+	sa.stdout = &syncio.Writer{W: a.stdout}
 	d, err := daemon.New(daemon.Options{
 		Config: a.cfg, Log: a.log, Now: a.now, OpenStore: a.openStore, Pipeline: sa.pipelineOptions(false),
 		Compute: func(ctx context.Context, e *pipeline.Engine, store *load.Store, p transform.Period) error {

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bytes"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/rs/zerolog"
 
+	"github.com/dvcindex/dvcindex/internal/syncio"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 )
@@ -21,7 +21,7 @@ import (
 // skipped and counted.
 func TestJobChainSurvivesPanics(t *testing.T) {
 	m := newMetrics(time.Now, nil, []string{"j"})
-	var logs lockedBuffer
+	var logs syncio.Buffer
 	jl := cronLogger{log: zerolog.New(&logs), level: zerolog.InfoLevel, job: "j", m: m}
 	var mu sync.Mutex
 	calls := 0
@@ -142,22 +142,4 @@ func TestServeHTTPTimeouts(t *testing.T) {
 	if srv.ReadHeaderTimeout > srv.ReadTimeout {
 		t.Errorf("ReadHeaderTimeout %s > ReadTimeout %s", srv.ReadHeaderTimeout, srv.ReadTimeout)
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for the concurrent writers of cron.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *lockedBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *lockedBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 
@@ -74,8 +73,9 @@ func (b bcqgReader) period(ctx context.Context, p transform.Period, onlyMissing 
 		c, perr := transform.ParseBCQG(raw, u.Code, p.Code)
 		if perr != nil {
 			b.run.log.Warn().Err(perr).Str("unit", u.Code).Str("period", p.Code).Msg("record rejected")
-			rejects = append(rejects, transform.Reject{Source: bcqgName, Stage: "normalize", RecordKey: u.Code + "/" + p.Code,
-				Field: fieldOf(perr), Reason: perr.Error(), Raw: string(b.scrub.ScrubRecord(bcqgName, raw))})
+			rj := transform.NewReject(bcqgName, "normalize", b.scrub.ScrubRecord(bcqgName, raw), perr)
+			rj.RecordKey = u.Code + "/" + p.Code
+			rejects = append(rejects, rj)
 			continue
 		}
 		counts = append(counts, c)
@@ -85,12 +85,4 @@ func (b bcqgReader) period(ctx context.Context, p transform.Period, onlyMissing 
 		return n, rejects, nil
 	}
 	return n, rejects, b.run.store.WriteBCQG(ctx, b.run.row.ID, counts)
-}
-
-func fieldOf(err error) string {
-	var re *transform.RecordError
-	if errors.As(err, &re) {
-		return re.Field
-	}
-	return ""
 }
