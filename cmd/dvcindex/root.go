@@ -78,16 +78,10 @@ Exit codes: 0 success, 1 failure, 2 usage error.`,
 
 // init loads the configuration and sets up logging.
 func (a *app) init() error {
-	cfg, err := config.Load(a.configPath(), a.environ)
+	cfg, err := a.loadConfig(a.configPath())
 	if err != nil {
 		// A configuration the operator must correct is a usage error (exit 2).
 		return usageError{err}
-	}
-	if a.logFmt != "" {
-		cfg.Log.Format = a.logFmt
-	}
-	if a.logLevel != "" {
-		cfg.Log.Level = a.logLevel
 	}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
@@ -95,6 +89,20 @@ func (a *app) init() error {
 	a.cfg = cfg
 	a.log = newLogger(a.stderr, cfg.Log)
 	return nil
+}
+
+// loadConfig loads the configuration at path with --log-format and
+// --log-level applied over it, also when Load fails (doctor lists what it
+// read).
+func (a *app) loadConfig(path string) (config.Config, error) {
+	cfg, err := config.Load(path, a.environ)
+	if a.logFmt != "" {
+		cfg.Log.Format = a.logFmt
+	}
+	if a.logLevel != "" {
+		cfg.Log.Level = a.logLevel
+	}
+	return cfg, err
 }
 
 // configPath is --config, else $DVC_CONFIG, else ./dvcindex.yaml if present,

@@ -23,11 +23,6 @@ func (e *Engine) portalClient(source string, log zerolog.Logger) *extract.Client
 	})
 }
 
-// PortalClient is portalClient for doctor's probes.
-func (e *Engine) PortalClient(source string, log zerolog.Logger) *extract.Client {
-	return e.portalClient(source, log)
-}
-
 // onPortalRetry is extract.Options.OnRetry: it attributes the retry to the
 // source whose endpoint path was requested.
 func (e *Engine) onPortalRetry(path string, _ int, _ time.Duration, _ error) {
