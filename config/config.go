@@ -44,6 +44,7 @@ type Config struct {
 	Log        Log        `yaml:"log"`
 	Indicators Indicators `yaml:"indicators"`
 	Evaluation Evaluation `yaml:"evaluation"`
+	Archive    Archive    `yaml:"archive"`
 
 	// origins records where each key's value came from ("default",
 	// "file dvcindex.yaml", "env DVC_…"), for doctor and `config` output.
@@ -177,6 +178,14 @@ type Files struct {
 	// Settle: a file modified less than this long ago may still be being
 	// written; it is left in the inbox for the next run.
 	Settle Duration `yaml:"settle"`
+}
+
+// Archive is the archive of raw pages (raw_pages, migration 0012).
+type Archive struct {
+	// Keep is how long archived pages are kept: a month of the archive is
+	// dropped once all of it is older (0: forever, the default). Reprocess
+	// can only re-read what is kept.
+	Keep Duration `yaml:"keep"`
 }
 
 // Sync controls incremental extraction.

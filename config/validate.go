@@ -19,6 +19,7 @@ func (c Config) Validate() error {
 	v.portal()
 	v.sources()
 	v.files()
+	v.archive()
 	v.sync()
 	v.serve()
 	v.schedules()
@@ -129,6 +130,12 @@ func (v *checker) sources() {
 		}
 		v.intRange(key+".concurrency", o.Concurrency, 0, 64, " (0 = portal.concurrency)")
 		v.intRange(key+".max_retries", o.MaxRetries, 0, 100, " (0 = portal.max_retries)")
+	}
+}
+
+func (v *checker) archive() {
+	if k := v.c.Archive.Keep.D(); k != 0 && k < 31*24*time.Hour {
+		v.bad("archive.keep", "must be 0 (keep forever) or at least 31 days (the archive is dropped by whole months), got %s", k)
 	}
 }
 

@@ -22,6 +22,7 @@ func TestBadConfigFiles(t *testing.T) {
 		"indicators.bad.yml":  {"indicators.band_excellent", "indicators.sync_scoring", "indicators.zero_denominator", "log.level"},
 		"unknown-key.bad.yml": {"adress"}, // the YAML decoder names the field and its line
 		"files.bad.yml":       {"files"},
+		"archive.bad.yml":     {"archive.keep"},
 	}
 	files, err := filepath.Glob("testdata/*.bad.yml")
 	if err != nil {

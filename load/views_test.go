@@ -37,6 +37,9 @@ var viewSources = map[string]struct {
 	"v_official_metrics":       {"official_metrics", []string{"version"}},
 	"v_official_formula_check": {"official_formula_check", []string{"version"}},
 	"v_official_responses":     {"official_responses", []string{"version"}},
+	"v_raw_pages":              {"raw_pages", nil},
+	"v_schema_fields":          {"schema_fields", []string{"version"}},
+	"v_schema_drift":           {"schema_drift", []string{"version"}},
 }
 
 var derivedViews = []string{"v_score_reconciliation", "v_published_computes"}

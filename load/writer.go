@@ -74,6 +74,7 @@ func (s *Store) sendBatch(ctx context.Context, stmt string, n int, row func(i in
 // WriterStats counts what a Writer has acknowledged.
 type WriterStats struct {
 	Dossiers, Steps, Petitions, Rejects uint64
+	RawPages                            uint64 // archive pages (raw_pages)
 	Batches                             int
 }
 
@@ -96,6 +97,7 @@ type Writer struct {
 	steps     []stepRow
 	petitions []transform.Petition
 	rejects   []transform.Reject
+	raw       []RawPage
 	stats     WriterStats
 }
 
@@ -173,6 +175,9 @@ func (w *Writer) AddDossier(ctx context.Context, d transform.Dossier) error {
 // flushSteps writes the buffered steps in batches of at most BatchRows: a
 // dossier's steps are buffered together, so the buffer can overshoot.
 func (w *Writer) flushSteps(ctx context.Context) error {
+	if err := w.flushRaw(ctx); err != nil { // the archive goes first
+		return err
+	}
 	buf := w.steps // reused once every step is sent
 	for len(w.steps) > 0 {
 		n := min(len(w.steps), w.s.opts.BatchRows)
@@ -205,9 +210,10 @@ func (w *Writer) AddReject(ctx context.Context, r transform.Reject) error {
 	return nil
 }
 
-// Flush writes every buffered row. Steps are written before their dossiers so
-// that a dossier version never becomes current in v_dossier_steps without its
-// steps.
+// Flush writes every buffered row. The archive pages go first (a
+// normalized row is never acknowledged without its page archived), then
+// steps before their dossiers, so that a dossier version never becomes
+// current in v_dossier_steps without its steps.
 func (w *Writer) Flush(ctx context.Context) error {
 	now := w.now()
 	if err := w.flushSteps(ctx); err != nil {

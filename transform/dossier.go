@@ -42,6 +42,12 @@ type NormalizerOptions struct {
 	Now      func() time.Time // clock for the future-date check; nil: time.Now
 	Source   string           // Dossier.Source and Reject.Source; "": "dossiers"
 	MaxAhead time.Duration    // how far after Now an event date may be; 0: 24h
+	// Prehashed reads records from the archive (raw_pages), whose personal
+	// fields the scrubber already replaced by their keyed hashes: a
+	// personal value that is a hash is kept as it is instead of hashed
+	// again, and a reject keeps the record as archived. Only a hash made
+	// with the same key is the same hash a fresh read would store.
+	Prehashed bool
 }
 
 // Normalizer turns portal dossiers into Dossier rows. Its configuration is
@@ -76,6 +82,8 @@ type Normalizer struct {
 	now      func() time.Time
 	source   string
 	maxAhead time.Duration
+	// prehashed: see NormalizerOptions.Prehashed.
+	prehashed bool
 
 	// Memoized per-value work and reusable buffers; they do not change
 	// results (see normCache).
@@ -91,7 +99,7 @@ func NewNormalizer(opts NormalizerOptions) (*Normalizer, error) {
 		return nil, errors.New("transform: NormalizerOptions.PII is required (personal data must be hashed)")
 	}
 	n := &Normalizer{units: opts.Units, pii: opts.PII, loc: opts.Location, now: opts.Now, source: opts.Source, maxAhead: opts.MaxAhead,
-		cache: &normCache{}, scratch: &sync.Pool{}}
+		prehashed: opts.Prehashed, cache: &normCache{}, scratch: &sync.Pool{}}
 	if n.units == nil {
 		u, err := DefaultUnits()
 		if err != nil {
@@ -460,6 +468,9 @@ func (n *Normalizer) personal(kind string, v json.RawMessage) string {
 	if err != nil {
 		s = string(bytes.TrimSpace(v))
 	}
+	if n.prehashed && IsHash(s) {
+		return s
+	}
 	return n.pii.Hash(kind, s)
 }
 
@@ -716,7 +727,11 @@ func clip(s string) string {
 // MaHoSo when it can be read; Field and Reason come from a *RecordError when
 // err holds one; Raw is the record with personal data hashed (ScrubJSON).
 func (n *Normalizer) Reject(stage string, raw []byte, err error) Reject {
-	rj := NewReject(n.source, stage, n.pii.ScrubJSON(raw), err)
+	scrubbed := raw // archived: scrubbed when it was read
+	if !n.prehashed {
+		scrubbed = n.pii.ScrubJSON(raw)
+	}
+	rj := NewReject(n.source, stage, scrubbed, err)
 	if rj.RecordKey == "" {
 		var k struct{ MaHoSo json.RawMessage }
 		if json.Unmarshal(raw, &k) == nil {

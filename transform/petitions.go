@@ -24,6 +24,9 @@ type PetitionParser struct {
 	units *Units
 	loc   *time.Location
 	pii   *Pseudonymizer // scrubs rejects; nil: unknown values are Dropped
+	// archived: records come from the archive, already scrubbed; a reject
+	// keeps the record as archived.
+	archived bool
 }
 
 // NewPetitionParser returns a parser resolving units with units.
@@ -36,6 +39,15 @@ func NewPetitionParser(units *Units) *PetitionParser {
 func (pp *PetitionParser) WithPII(pii *Pseudonymizer) *PetitionParser {
 	c := *pp
 	c.pii = pii
+	return &c
+}
+
+// Archived returns a copy that reads records from the archive (raw_pages),
+// already scrubbed: a reject keeps the record as it was archived instead
+// of scrubbing it again.
+func (pp *PetitionParser) Archived() *PetitionParser {
+	c := *pp
+	c.archived = true
 	return &c
 }
 
@@ -112,5 +124,8 @@ func (pp *PetitionParser) Petition(raw []byte) (Petition, error) {
 // text of the petition): Raw keeps only the allow-listed fields in clear
 // (Pseudonymizer.ScrubRecord).
 func (pp *PetitionParser) Reject(stage string, raw []byte, err error) Reject {
+	if pp.archived {
+		return NewReject("petitions", stage, raw, err)
+	}
 	return NewReject("petitions", stage, pp.pii.ScrubRecord("petitions", raw), err)
 }

@@ -80,6 +80,21 @@ func (p *Pseudonymizer) Hash(kind, value string) string {
 	return p.mac(kind, "\x00", c)
 }
 
+// IsHash reports whether s has the form of a Hash: 64 lower-case hex
+// characters. A clear personal value never has it (names have spaces or
+// letters past f, ID numbers and phones are shorter, e-mails have an @).
+func IsHash(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // mac is the primitive under Hash: the lower-case hex HMAC-SHA256, under the
 // key, of the concatenation of parts (64 characters, not truncated).
 func (p *Pseudonymizer) mac(parts ...string) string {

@@ -31,6 +31,7 @@ const Dropped = "[dropped]"
 // Schema is the allow-list of one kind of record. Immutable.
 type Schema struct {
 	fields map[string]schemaField // by foldKey(name)
+	names  []string               // the fields as the contract spells them
 }
 
 // schemaField says what to do with one field's value.
@@ -52,6 +53,13 @@ type fieldSpec struct {
 
 func newSchema(f fieldSpec) *Schema {
 	s := &Schema{fields: map[string]schemaField{}}
+	s.names = append(append([]string{}, f.keep...), f.lists...)
+	for k := range f.hashed {
+		s.names = append(s.names, k)
+	}
+	for k := range f.nested {
+		s.names = append(s.names, k)
+	}
 	for _, k := range f.keep {
 		s.fields[foldKey(k)] = schemaField{}
 	}
@@ -145,13 +153,65 @@ var (
 )
 
 // ScrubJSON scrubs a dossier (or a file row mapped to dossier fields).
-func (p *Pseudonymizer) ScrubJSON(raw []byte) []byte { return p.scrub(dossierSchema, raw) }
+func (p *Pseudonymizer) ScrubJSON(raw []byte) []byte { return p.scrub(dossierSchema, raw, nil) }
 
 // ScrubRecord scrubs a record of source ("dossiers", "files", "petitions",
 // "procedures", "bcqg", "evaluation"); a record of any other source keeps
 // no value in clear. p may be nil (no key configured): values are Dropped.
 func (p *Pseudonymizer) ScrubRecord(source string, raw []byte) []byte {
-	return p.scrub(schemaOf(source), raw)
+	return p.scrub(schemaOf(source), raw, nil)
+}
+
+// FieldVisit is told each top-level field of a record being scrubbed: its
+// name as stored (an unknown key that could be personal is hashed, see
+// keyName), the JSON type of the value as received (JSONType) and the value
+// as stored, scrubbed. scrubbed is only valid during the call.
+type FieldVisit func(field, jsonType string, scrubbed []byte)
+
+// ScrubRecordVisit scrubs like ScrubRecord and tells visit every top-level
+// field of the record (schema drift is counted from it).
+func (p *Pseudonymizer) ScrubRecordVisit(source string, raw []byte, visit FieldVisit) []byte {
+	return p.scrub(schemaOf(source), raw, visit)
+}
+
+// ScrubRecordTo is ScrubRecordVisit writing into out (visit may be nil):
+// the archive scrubs a page's records into one buffer.
+func (p *Pseudonymizer) ScrubRecordTo(out *bytes.Buffer, source string, raw []byte, visit FieldVisit) {
+	s := schemaOf(source)
+	start := out.Len()
+	if p.scrubFast(out, s, raw, visit) {
+		return
+	}
+	out.Truncate(start)
+	var tmp bytes.Buffer
+	out.Write(p.scrubSlow(&tmp, s, raw, visit))
+}
+
+// KnownFields are the top-level fields of a source's records that its
+// contract (portal-api.md) names, in no order.
+func KnownFields(source string) []string {
+	return append([]string(nil), schemaOf(source).names...)
+}
+
+// JSONType names the type of a JSON value by its first byte: "string",
+// "number", "bool", "null", "object" or "array".
+func JSONType(v []byte) string {
+	if len(v) == 0 {
+		return "null"
+	}
+	switch v[0] {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }
 
 func schemaOf(source string) *Schema {
@@ -176,13 +236,30 @@ func schemaOf(source string) *Schema {
 // result is {"unparseable":true,"sha256":"<HMAC-SHA256 of raw>","length":N}
 // (without the digest when p is nil); the digest is keyed because a short
 // fragment (a bare ID) would otherwise be brute-forceable.
-func (p *Pseudonymizer) scrub(s *Schema, raw []byte) []byte {
+func (p *Pseudonymizer) scrub(s *Schema, raw []byte, visit FieldVisit) []byte {
+	var out bytes.Buffer
+	out.Grow(len(raw))
+	if p.scrubFast(&out, s, raw, visit) {
+		return out.Bytes()
+	}
+	out.Reset()
+	return p.scrubSlow(&out, s, raw, visit)
+}
+
+// scrubSlow is scrub on the encoding/json path: every record the fast path
+// refuses, and the reference the fast path is tested against.
+func (p *Pseudonymizer) scrubSlow(out *bytes.Buffer, s *Schema, raw []byte, visit FieldVisit) []byte {
 	if !json.Valid(raw) {
 		return p.unparseable(raw)
 	}
-	var out bytes.Buffer
-	out.Grow(len(raw))
-	if err := p.scrubRaw(&out, bytes.TrimSpace(raw), s); err != nil {
+	v := bytes.TrimSpace(raw)
+	var err error
+	if visit != nil && len(v) > 0 && v[0] == '{' {
+		err = p.scrubObject(out, v, s, visit)
+	} else {
+		err = p.scrubRaw(out, v, s)
+	}
+	if err != nil {
 		return p.unparseable(raw)
 	}
 	return out.Bytes()
@@ -210,14 +287,16 @@ func (p *Pseudonymizer) scrubRaw(out *bytes.Buffer, v []byte, s *Schema) error {
 	case len(v) == 0:
 		return errors.New("empty value")
 	case v[0] == '{':
-		return p.scrubObject(out, v, s)
+		return p.scrubObject(out, v, s, nil)
 	case v[0] == '[':
 		return p.eachElement(out, v, func(el []byte) error { return p.scrubRaw(out, el, s) })
 	}
 	return p.writeHashed(out, KindOther, v)
 }
 
-func (p *Pseudonymizer) scrubObject(out *bytes.Buffer, v []byte, s *Schema) error {
+// scrubObject writes the object v under s, telling visit (if set) each
+// field.
+func (p *Pseudonymizer) scrubObject(out *bytes.Buffer, v []byte, s *Schema, visit FieldVisit) error {
 	dec := json.NewDecoder(bytes.NewReader(v))
 	dec.UseNumber()
 	if _, err := dec.Token(); err != nil {
@@ -238,13 +317,14 @@ func (p *Pseudonymizer) scrubObject(out *bytes.Buffer, v []byte, s *Schema) erro
 			out.WriteByte(',')
 		}
 		f, known := s.fields[foldKey(key)]
-		if known {
-			writeJSONString(out, key)
-		} else {
-			writeJSONString(out, p.keyName(key))
+		stored := key
+		if !known {
+			stored = p.keyName(key)
 		}
+		writeJSONString(out, stored)
 		out.WriteByte(':')
 		val = bytes.TrimSpace(val)
+		at := out.Len()
 		switch {
 		case !known:
 			err = p.writeHashed(out, KindOther, val)
@@ -259,6 +339,9 @@ func (p *Pseudonymizer) scrubObject(out *bytes.Buffer, v []byte, s *Schema) erro
 		}
 		if err != nil {
 			return err
+		}
+		if visit != nil {
+			visit(stored, JSONType(val), out.Bytes()[at:])
 		}
 	}
 	out.WriteByte('}')

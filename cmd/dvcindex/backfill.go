@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/internal/pipeline"
@@ -14,17 +15,13 @@ func (a *app) backfill(ctx context.Context, source, fromS, toS string, dryRun, u
 	if _, ok := pipeline.Lookup(source); !ok {
 		return pipeline.UnknownSource(source)
 	}
-	fd, err := config.ParseDate(fromS)
+	from, to, err := parseRange(fromS, toS)
 	if err != nil {
-		return usagef("--from: %v", err)
-	}
-	td, err := config.ParseDate(toS)
-	if err != nil {
-		return usagef("--to: %v", err)
+		return err
 	}
 	e := a.engine(unsafeDevKey)
-	prog := newProgress(a.stderr, source)
-	req := pipeline.BackfillRequest{Source: source, From: fd.T(), To: td.T(), DryRun: dryRun, Progress: prog.step}
+	prog := newProgress(a.stderr, "backfill "+source, "window")
+	req := pipeline.BackfillRequest{Source: source, From: from, To: to, DryRun: dryRun, Progress: prog.windowStep}
 	if _, err := e.CheckBackfill(req); err != nil {
 		return err
 	}
@@ -36,4 +33,17 @@ func (a *app) backfill(ctx context.Context, source, fromS, toS string, dryRun, u
 	err = e.Backfill(ctx, store, req)
 	prog.finish()
 	return err
+}
+
+// parseRange parses --from and --to (yyyy-mm-dd, Asia/Ho_Chi_Minh).
+func parseRange(fromS, toS string) (from, to time.Time, err error) {
+	fd, err := config.ParseDate(fromS)
+	if err != nil {
+		return from, to, usagef("--from: %v", err)
+	}
+	td, err := config.ParseDate(toS)
+	if err != nil {
+		return from, to, usagef("--to: %v", err)
+	}
+	return fd.T(), td.T(), nil
 }

@@ -116,6 +116,11 @@ func TestNoPersonalDataAnywhere(t *testing.T) {
 		"SELECT count() FROM {db}.v_rejects WHERE source = 'files' AND field = '(row)' AND reason LIKE '%shifts the columns%'":        4,
 		"SELECT count() FROM {db}.v_dossier_steps WHERE content != ''":                                                                1,
 		"SELECT count() FROM {db}.v_files WHERE status = 'failed' AND reason LIKE '%every one%'":                                      1,
+		// The archive is scanned too (every String column of every table).
+		"SELECT count() FROM {db}.v_raw_pages WHERE source = 'dossiers' AND body LIKE '%ChuHoSo%'": 1,
+		"SELECT count() FROM {db}.v_raw_pages WHERE source = 'petitions'":                          1,
+		"SELECT count() FROM {db}.v_raw_pages WHERE source = 'files'":                              1,
+		"SELECT count() FROM {db}.v_raw_pages WHERE source = 'procedures'":                         1,
 	} {
 		if n := h.count(q); n < min {
 			t.Errorf("%d rows, want ≥ %d: %s", n, min, q)

@@ -92,26 +92,29 @@ func (a *app) printResult(res pipeline.Result) {
 	}
 }
 
-// progress shows a backfill's windows: a bar on a terminal, plain lines
-// otherwise (logs and CI keep one line per window).
+// progress shows a long command's steps (backfill's windows, reprocess's
+// archived runs): a bar on a terminal, plain lines otherwise (logs and CI
+// keep one line per step).
 type progress struct {
-	w      io.Writer
-	source string
-	bar    *progressbar.ProgressBar
-	start  time.Time
+	w     io.Writer
+	label string // "backfill dossiers"
+	unit  string // "window", "archived run"
+	bar   *progressbar.ProgressBar
+	start time.Time
 }
 
-func newProgress(w io.Writer, source string) *progress {
-	return &progress{w: w, source: source, start: time.Now()}
+func newProgress(w io.Writer, label, unit string) *progress {
+	return &progress{w: w, label: label, unit: unit, start: time.Now()}
 }
 
-func (p *progress) step(done, total int, w extract.Window) {
+// step reports done of total steps; what describes the last one.
+func (p *progress) step(done, total int, what string) {
 	if f, ok := p.w.(*os.File); ok && p.bar == nil && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription("backfill "+p.source),
+			progressbar.OptionSetDescription(p.label),
 			progressbar.OptionShowCount(),
-			progressbar.OptionSetItsString("windows"),
+			progressbar.OptionSetItsString(p.unit+"s"),
 			progressbar.OptionShowIts(),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionClearOnFinish(),
@@ -121,10 +124,14 @@ func (p *progress) step(done, total int, w extract.Window) {
 		_ = p.bar.Set(done)
 		return
 	}
-	loc := transform.HoChiMinh()
-	fmt.Fprintf(p.w, "backfill %s: window %d/%d [%s, %s) loaded (%.0f%%, %s elapsed)\n", p.source, done, total,
-		w.From.In(loc).Format("2006-01-02 15:04"), w.To.In(loc).Format("2006-01-02 15:04"),
+	fmt.Fprintf(p.w, "%s: %s %d/%d %s (%.0f%%, %s elapsed)\n", p.label, p.unit, done, total, what,
 		100*float64(done)/float64(max(total, 1)), time.Since(p.start).Round(time.Second))
+}
+
+// windowStep is step for a backfill's windows.
+func (p *progress) windowStep(done, total int, w extract.Window) {
+	loc := transform.HoChiMinh()
+	p.step(done, total, fmt.Sprintf("[%s, %s) loaded", w.From.In(loc).Format("2006-01-02 15:04"), w.To.In(loc).Format("2006-01-02 15:04")))
 }
 
 func (p *progress) finish() {

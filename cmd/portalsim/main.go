@@ -50,6 +50,7 @@ func run(args []string, log zerolog.Logger) error {
 	faults := fs.String("faults", "", "faults to inject, comma-separated: "+strings.Join(simulator.FaultKinds, ",")+" (see simulator/faults.go)")
 	faultRate := fs.Float64("fault-rate", 0.1, "probability of a fault per request (per window for mutate), in [0, 1]")
 	slowDelay := fs.Duration("slow-delay", def.SlowDelay, "how long a 'slow' fault delays the response (default 2s)")
+	driftAt := fs.String("schema-drift-at", "", "from this day (yyyy-mm-dd) on, dossiers change shape: a key added, SoDienThoai renamed, KenhThucHien a string (simulator/schema_drift.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +68,11 @@ func run(args []string, log zerolog.Logger) error {
 	}
 	if opts.To, err = time.ParseInLocation(time.DateOnly, *to, simulator.Location); err != nil {
 		return fmt.Errorf("--to: %w", err)
+	}
+	if *driftAt != "" {
+		if opts.SchemaDriftAt, err = time.ParseInLocation(time.DateOnly, *driftAt, simulator.Location); err != nil {
+			return fmt.Errorf("--schema-drift-at: %w", err)
+		}
 	}
 	sim, err := simulator.New(opts)
 	if err != nil {

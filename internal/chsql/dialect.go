@@ -54,3 +54,15 @@ func (d Dialect) DropPartition(table, partition string) (string, error) {
 	}
 	return d.Render(fmt.Sprintf("ALTER TABLE {db}.%s{on_cluster} DROP PARTITION '%s'", QuoteIdent(table), partition)), nil
 }
+
+// DropMonthPartition renders ALTER TABLE … DROP PARTITION for a table
+// partitioned by toYYYYMM(…): the month is a number, rendered as one.
+func (d Dialect) DropMonthPartition(table string, yyyymm int) (string, error) {
+	if !ValidIdentifier(table) {
+		return "", fmt.Errorf("drop partition: table name %q is not a valid identifier", table)
+	}
+	if yyyymm < 190001 || yyyymm > 299912 || yyyymm%100 < 1 || yyyymm%100 > 12 {
+		return "", fmt.Errorf("drop partition: %d is not a month (yyyymm) of table %s", yyyymm, table)
+	}
+	return d.Render(fmt.Sprintf("ALTER TABLE {db}.%s{on_cluster} DROP PARTITION %d", QuoteIdent(table), yyyymm)), nil
+}

@@ -37,6 +37,7 @@ func (d *Doctor) checkClickHouse(ctx context.Context, r *report) {
 	d.checkRights(ctx, r, store)
 	if d.checkSchema(ctx, r, store) {
 		d.checkFreshness(ctx, r, store)
+		d.checkDrift(ctx, r, store)
 	}
 }
 

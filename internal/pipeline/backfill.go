@@ -68,7 +68,7 @@ func (e *Engine) Backfill(ctx context.Context, store *load.Store, req BackfillRe
 // backfill resumes [req.From, req.To) at the end of the last window a
 // previous backfill of the same range loaded.
 func (k windowed) backfill(ctx context.Context, e *Engine, store *load.Store, src Source, req BackfillRequest) error {
-	norm, err := k.parser(e, src.Name)
+	norm, err := k.parser(e, src.Name, true) // records are normalized as archived
 	if err != nil {
 		return err
 	}

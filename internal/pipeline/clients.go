@@ -64,13 +64,15 @@ func (e *Engine) scrubber() *transform.Pseudonymizer {
 // personal-data key: serve refuses to start a daemon whose every dossier
 // sync would fail.
 func (e *Engine) CheckDossierKey() error {
-	_, err := e.normalizer("dossiers")
+	_, err := e.normalizer("dossiers", false)
 	return err
 }
 
 // normalizer builds the dossier normalizer of a source, refusing to run
 // without a personal-data key unless Options.UnsafeDevKey says otherwise.
-func (e *Engine) normalizer(source string) (*transform.Normalizer, error) {
+// archived reads records from the archive, whose personal fields are
+// already hashed (transform.NormalizerOptions.Prehashed).
+func (e *Engine) normalizer(source string, archived bool) (*transform.Normalizer, error) {
 	key := e.cfg.PII.Key.Reveal()
 	if key == "" {
 		if !e.opts.UnsafeDevKey {
@@ -91,6 +93,6 @@ func (e *Engine) normalizer(source string) (*transform.Normalizer, error) {
 		return nil, fmt.Errorf("load reference units: %w", err)
 	}
 	return transform.NewNormalizer(transform.NormalizerOptions{
-		Units: units, PII: pii, Location: transform.HoChiMinh(), Now: e.now, Source: source,
+		Units: units, PII: pii, Location: transform.HoChiMinh(), Now: e.now, Source: source, Prehashed: archived,
 	})
 }

@@ -75,6 +75,8 @@ type fileSync struct {
 	dryRun bool
 	log    zerolog.Logger
 	open   TableOpener
+	arch   *archiver
+	shape  *shape // the run's
 }
 
 // ErrNoInbox is the usage error of the file-drop source without files.inbox.
@@ -97,7 +99,7 @@ func (files) sync(ctx context.Context, e *Engine, store *load.Store, src Source,
 	if inbox == "" {
 		return ErrNoInbox()
 	}
-	norm, err := e.normalizer(src.Name)
+	norm, err := e.normalizer(src.Name, false)
 	if err != nil {
 		return err
 	}
@@ -109,7 +111,8 @@ func (files) sync(ctx context.Context, e *Engine, store *load.Store, src Source,
 	if err != nil {
 		return err
 	}
-	fs := &fileSync{e: e, norm: norm, inbox: inbox, runID: r.row.ID, dryRun: dryRun, open: e.opts.OpenTable, log: r.log}
+	fs := &fileSync{e: e, norm: norm, inbox: inbox, runID: r.row.ID, dryRun: dryRun, open: e.opts.OpenTable, log: r.log,
+		arch: e.newArchiver(src.Name), shape: r.shape}
 	if !dryRun {
 		fs.store = store
 	}

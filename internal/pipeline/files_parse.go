@@ -113,6 +113,7 @@ func (fs *fileSync) load(ctx context.Context, f *os.File, size int64, layout tra
 	if !fs.dryRun {
 		w = fs.store.NewWriter(fs.runID, flog)
 	}
+	pg := &filePage{fs: fs, w: w, layout: layout, o: o, log: flog}
 	for i := 0; ; i++ {
 		row, err := rr.Next()
 		if err == io.EOF {
@@ -125,9 +126,12 @@ func (fs *fileSync) load(ctx context.Context, f *os.File, size int64, layout tra
 		if i <= layout.HeaderRow || transform.Blank(row) {
 			continue
 		}
-		if err := fs.row(ctx, w, layout, i+1, row, o, flog); err != nil {
+		if err := pg.add(ctx, i+1, row); err != nil {
 			return err
 		}
+	}
+	if err := pg.flush(ctx); err != nil {
+		return err
 	}
 	if w != nil {
 		if err := w.Flush(ctx); err != nil {
@@ -143,14 +147,76 @@ func (fs *fileSync) load(ctx context.Context, f *os.File, size int64, layout tra
 	return nil
 }
 
-// row normalizes one data row (n is 1-based) into w.
-func (fs *fileSync) row(ctx context.Context, w *load.Writer, layout transform.FileLayout, n int, row []string, o *FileOutcome, flog zerolog.Logger) error {
+// filePageRows is how many rows of a file make one archive page.
+const filePageRows = 500
+
+// filePage gathers a file's rows into archive pages: a page is archived
+// (sent to the writer) before its rows are normalized into it, so no row
+// is loaded without its page.
+type filePage struct {
+	fs     *fileSync
+	w      *load.Writer // nil in a dry run
+	layout transform.FileLayout
+	o      *FileOutcome
+	log    zerolog.Logger
+	number int
+	rows   []fileRow
+}
+
+type fileRow struct {
+	n   int      // 1-based row number in the file
+	raw []byte   // the row as a dossier record; nil for a ragged row
+	row []string // cells
+}
+
+func (pg *filePage) add(ctx context.Context, n int, row []string) error {
+	fr := fileRow{n: n, row: row}
+	if !pg.layout.Positional || len(row) == pg.layout.Width {
+		fr.raw, _ = pg.layout.Record(row)
+	}
+	pg.rows = append(pg.rows, fr)
+	if len(pg.rows) >= filePageRows {
+		return pg.flush(ctx)
+	}
+	return nil
+}
+
+// flush archives the gathered rows as one page, then normalizes them.
+func (pg *filePage) flush(ctx context.Context) error {
+	if len(pg.rows) == 0 {
+		return nil
+	}
+	pg.number++
+	var records [][]byte
+	for _, r := range pg.rows {
+		if r.raw != nil {
+			records = append(records, r.raw)
+		}
+	}
+	fs := pg.fs
+	page := fs.arch.page(fmt.Sprintf("%s sha256:%s", pg.o.Name, pg.o.hash), extract.Window{}, pg.number, -1, records, fs.shape)
+	if pg.w != nil {
+		if err := pg.w.AddRawPage(ctx, page); err != nil {
+			return err
+		}
+	}
+	for _, r := range pg.rows {
+		if err := fs.row(ctx, pg.w, pg.layout, r, pg.o, pg.log); err != nil {
+			return err
+		}
+	}
+	pg.rows = pg.rows[:0]
+	return nil
+}
+
+// row normalizes one data row into w.
+func (fs *fileSync) row(ctx context.Context, w *load.Writer, layout transform.FileLayout, fr fileRow, o *FileOutcome, flog zerolog.Logger) error {
 	o.Rows++
+	n, row, raw := fr.n, fr.row, fr.raw
 	var rj transform.Reject
-	if layout.Positional && len(row) != layout.Width {
+	if raw == nil {
 		rj = transform.RaggedRowReject(o.Name, n, len(row), layout)
 	} else {
-		raw, _ := layout.Record(row)
 		d, err := fs.norm.Dossier(raw)
 		if err == nil {
 			o.Loaded++

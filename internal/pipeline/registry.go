@@ -77,7 +77,14 @@ type Source struct {
 	NoBackfill string
 
 	runner runner
+	// reparse, if set, builds the page normalizer of records as archived:
+	// the source can be reprocessed (reprocess.go).
+	reparse recordsParser
 }
+
+// recordsParser builds the page normalizer of a run of source, for records
+// as read or (archived) as the archive holds them.
+type recordsParser func(e *Engine, source string, archived bool) (pageNormalizer, error)
 
 // registry holds the sources by name. It is written only by Register from
 // init functions, before main runs, and read-only afterwards.

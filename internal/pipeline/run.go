@@ -55,6 +55,7 @@ type run struct {
 	normalized uint64 // records that passed normalization
 	finished   string // the end's log message ("sync finished")
 	unobserved bool   // not told to the Observer (compute)
+	shape      *shape // the keys of the records read, for schema drift
 }
 
 // NewRunID returns a sortable, unique run identifier.
@@ -69,7 +70,7 @@ func NewRunID(now time.Time) string {
 // logger carrying its run_id and source.
 func (e *Engine) startRun(ctx context.Context, store *load.Store, source, command string, dryRun bool, window *extract.Window) (*run, error) {
 	id := NewRunID(e.now())
-	r := &run{e: e, store: store, dryRun: dryRun, finished: "sync finished",
+	r := &run{e: e, store: store, dryRun: dryRun, finished: "sync finished", shape: newShape(),
 		log: e.log.With().Str("run_id", id).Str("source", source).Logger(),
 		row: load.Run{ID: id, Source: source, Command: command, StartedAt: e.now(), Status: load.RunRunning}}
 	if window != nil {
@@ -93,6 +94,7 @@ func (r *run) record(ctx context.Context) error {
 // was cancelled, with a fresh short deadline, so an aborted run is recorded
 // as failed. It returns runErr joined with any error recording the run.
 func (r *run) finish(ctx context.Context, runErr error, extra func(*zerolog.Event) *zerolog.Event) error {
+	r.e.recordDrift(ctx, r, r.row.Source, r.shape)
 	end := r.e.now()
 	run := &r.row
 	run.FinishedAt = &end
@@ -128,14 +130,28 @@ func (r *run) finish(ctx context.Context, runErr error, extra func(*zerolog.Even
 // writeRejects writes rejects of a run that gathered them (keyed and
 // snapshot runs) and flushes them.
 func (r *run) writeRejects(ctx context.Context, rejects []transform.Reject) error {
-	if r.dryRun || len(rejects) == 0 {
+	if len(rejects) == 0 {
+		return nil
+	}
+	return r.write(ctx, func(w *load.Writer) error {
+		for _, rj := range rejects {
+			if err := w.AddReject(ctx, rj); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// write hands a writer of the run to add, then flushes it (not in a dry
+// run): nil means every row add gave was acknowledged.
+func (r *run) write(ctx context.Context, add func(w *load.Writer) error) error {
+	if r.dryRun {
 		return nil
 	}
 	w := r.store.NewWriter(r.row.ID, r.log)
-	for _, rj := range rejects {
-		if err := w.AddReject(ctx, rj); err != nil {
-			return err
-		}
+	if err := add(w); err != nil {
+		return err
 	}
 	return w.Flush(ctx)
 }
@@ -177,6 +193,23 @@ func (e *Engine) Sync(ctx context.Context, store *load.Store, name string, dryRu
 	}
 	if !dryRun {
 		e.abandonStaleRuns(ctx, store, name)
+		e.dropOldArchive(ctx, store)
 	}
 	return src.runner.sync(ctx, e, store, src, dryRun)
+}
+
+// dropOldArchive applies archive.keep: the archive's months older than the
+// retention are dropped (0 keeps everything). A failure is logged.
+func (e *Engine) dropOldArchive(ctx context.Context, store *load.Store) {
+	keep := e.cfg.Archive.Keep.D()
+	if keep <= 0 {
+		return
+	}
+	dropped, err := store.DropArchiveBefore(ctx, e.now().Add(-keep))
+	if err != nil {
+		e.log.Warn().Err(err).Msg("could not drop the archive's months older than archive.keep")
+	}
+	if len(dropped) > 0 {
+		e.log.Info().Ints("months", dropped).Dur("keep", keep).Msg("archive months older than archive.keep dropped")
+	}
 }

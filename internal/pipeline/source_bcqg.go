@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/dvcindex/dvcindex/extract"
+	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 )
 
@@ -27,13 +28,14 @@ func init() {
 // bcqgReader reads the bcqg counts of one run, unit by unit.
 type bcqgReader struct {
 	run    *run
+	arch   *archiver
 	units  *transform.Units
 	client *extract.Client
 	scrub  *transform.Pseudonymizer
 }
 
 func openBCQG(e *Engine, r *run, units *transform.Units) periodReader {
-	b := bcqgReader{run: r, units: units, client: e.portalClient(bcqgName, r.log), scrub: e.scrubber()}
+	b := bcqgReader{run: r, arch: e.newArchiver(bcqgName), units: units, client: e.portalClient(bcqgName, r.log), scrub: e.scrubber()}
 	return b.period
 }
 
@@ -59,6 +61,7 @@ func (b bcqgReader) period(ctx context.Context, p transform.Period, onlyMissing 
 		}
 	}
 	var counts []transform.BCQGCount
+	var read [][]byte
 	var rejects []transform.Reject
 	for _, u := range scope {
 		if present[u.Code] {
@@ -70,6 +73,7 @@ func (b bcqgReader) period(ctx context.Context, p transform.Period, onlyMissing 
 			return n, rejects, fmt.Errorf("unit %s: %w", u.Code, err)
 		}
 		n.fetched++
+		read = append(read, raw)
 		c, perr := transform.ParseBCQG(raw, u.Code, p.Code)
 		if perr != nil {
 			b.run.log.Warn().Err(perr).Str("unit", u.Code).Str("period", p.Code).Msg("record rejected")
@@ -80,6 +84,12 @@ func (b bcqgReader) period(ctx context.Context, p transform.Period, onlyMissing 
 		}
 		counts = append(counts, c)
 		n.loaded++
+	}
+	if len(read) > 0 {
+		page := b.arch.page(p.Code, extract.Window{}, 1, len(scope), read, b.run.shape)
+		if err := b.run.writeArchive(ctx, []load.RawPage{page}); err != nil {
+			return n, rejects, err
+		}
 	}
 	if b.run.dryRun || len(counts) == 0 {
 		return n, rejects, nil

@@ -17,13 +17,13 @@ const dossiersPath = "/api/v1/dossiers"
 func init() {
 	Register(Source{Name: "dossiers", Rank: 10, Kind: Windowed, Host: PortalHost, Paths: []string{dossiersPath},
 		Summary: "dossiers, by windows on NgayCapNhat", Probe: windowProbe(dossiersPath),
-		runner: windowed{path: dossiersPath, key: []string{"NgayCapNhat", "MaHoSo"}, parser: dossierParser}})
+		runner: windowed{path: dossiersPath, key: []string{"NgayCapNhat", "MaHoSo"}, parser: dossierParser}, reparse: dossierParser})
 }
 
-// dossierParser normalizes dossier pages; it refuses to run without a
-// personal-data key (Options.UnsafeDevKey aside).
-func dossierParser(e *Engine, source string) (pageNormalizer, error) {
-	norm, err := e.normalizer(source)
+// dossierParser normalizes dossier pages (as read, or as archived); it
+// refuses to run without a personal-data key (Options.UnsafeDevKey aside).
+func dossierParser(e *Engine, source string, archived bool) (pageNormalizer, error) {
+	norm, err := e.normalizer(source, archived)
 	if err != nil {
 		return nil, err
 	}

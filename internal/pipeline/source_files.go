@@ -18,5 +18,5 @@ func init() {
 			}
 			return nil
 		},
-		runner: files{}})
+		runner: files{}, reparse: dossierParser})
 }

@@ -15,17 +15,20 @@ const petitionsPath = "/api/v1/petitions"
 func init() {
 	Register(Source{Name: "petitions", Rank: 20, Kind: Windowed, Host: PortalHost, Paths: []string{petitionsPath},
 		Summary: "petitions (PAKN), by windows on NgayCapNhat", Probe: windowProbe(petitionsPath),
-		runner: windowed{path: petitionsPath, key: []string{"NgayCapNhat", "MaPAKN"}, parser: petitionParser}})
+		runner: windowed{path: petitionsPath, key: []string{"NgayCapNhat", "MaPAKN"}, parser: petitionParser}, reparse: petitionParser})
 }
 
-// petitionParser normalizes petition pages, scrubbing their raw records
-// with pii.key when it is set.
-func petitionParser(e *Engine, _ string) (pageNormalizer, error) {
+// petitionParser normalizes petition pages (as read, or as archived),
+// scrubbing the records of rejects with pii.key when it is set.
+func petitionParser(e *Engine, _ string, archived bool) (pageNormalizer, error) {
 	units, err := transform.DefaultUnits()
 	if err != nil {
 		return nil, err
 	}
 	pp := transform.NewPetitionParser(units).WithPII(e.scrubber())
+	if archived {
+		pp = pp.Archived()
+	}
 	return recordParser[transform.Petition]{parse: pp.Petition, reject: pp.Reject,
 		updated: func(p *transform.Petition) time.Time { return p.UpdatedAt },
 		add:     func(ctx context.Context, w *load.Writer, p *transform.Petition) error { return w.AddPetition(ctx, *p) },

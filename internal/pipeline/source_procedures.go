@@ -39,7 +39,11 @@ func (snapshot) sync(ctx context.Context, e *Engine, store *load.Store, src Sour
 		return err
 	}
 	r.log.Info().Bool("dry_run", dryRun).Msg("sync started")
-	entries, rejects, fetched, err := e.readCatalogue(ctx, r)
+	cat, err := e.readCatalogue(ctx, r)
+	entries, rejects, fetched := cat.entries, cat.rejects, cat.fetched
+	if err == nil {
+		err = r.writeArchive(ctx, cat.archive)
+	}
 	if err == nil && !dryRun {
 		err = store.WriteCatalogue(ctx, r.row.ID, entries)
 		if err == nil {
@@ -56,9 +60,19 @@ func (snapshot) sync(ctx context.Context, e *Engine, store *load.Store, src Sour
 	return err
 }
 
-// readCatalogue streams every page of the catalogue through its parser.
-func (e *Engine) readCatalogue(ctx context.Context, r *run) (entries []load.CatalogueEntry, rejects []transform.Reject, fetched uint64, err error) {
+// catalogue is what a read of the catalogue gathered.
+type catalogue struct {
+	entries []load.CatalogueEntry
+	rejects []transform.Reject
+	fetched uint64
+	archive []load.RawPage
+}
+
+// readCatalogue streams every page of the catalogue through its parser,
+// archiving each page.
+func (e *Engine) readCatalogue(ctx context.Context, r *run) (cat catalogue, err error) {
 	log := r.log
+	arch := e.newArchiver(proceduresName)
 	src := &extract.Snapshot{Client: e.portalClient(proceduresName, log), Source: proceduresName, Path: proceduresPath,
 		PageSize: e.cfg.Source(proceduresName).PageSize}
 	parser := transform.NewProcedureParser(transform.HoChiMinh()).WithPII(e.scrubber())
@@ -70,20 +84,21 @@ func (e *Engine) readCatalogue(ctx context.Context, r *run) (entries []load.Cata
 	}))
 	g.Go(guard(log, "normalize", func() error {
 		for p := range pages {
+			cat.archive = append(cat.archive, arch.page("catalogue", extract.Window{}, p.Number, p.Total, rawRecords(p.Records), r.shape))
 			for _, raw := range p.Records {
-				fetched++
+				cat.fetched++
 				proc, err := parser.Procedure(raw)
 				if err != nil {
 					r := parser.Reject("normalize", raw, err)
 					log.Warn().Str("record_key", r.RecordKey).Str("field", r.Field).Str("reason", r.Reason).Msg("record rejected")
-					rejects = append(rejects, r)
+					cat.rejects = append(cat.rejects, r)
 					continue
 				}
-				entries = append(entries, load.CatalogueEntry{Procedure: proc, Raw: parser.Scrub(raw)})
+				cat.entries = append(cat.entries, load.CatalogueEntry{Procedure: proc, Raw: parser.Scrub(raw)})
 			}
 		}
 		return nil
 	}))
 	err = g.Wait()
-	return entries, rejects, fetched, err
+	return cat, err
 }

@@ -39,8 +39,18 @@ type normalized struct {
 	rows    int                                             // records that passed normalization
 	add     func(ctx context.Context, w *load.Writer) error // hands the rows to the batch writer
 	rejects []transform.Reject
-	newest  time.Time // the latest NgayCapNhat of the page's rows
+	newest  time.Time     // the latest NgayCapNhat of the page's rows
+	archive *load.RawPage // the page as archived; nil when not archiving (dry run)
+	shape   *shape        // the keys of the page's records
+	// dossiers are the page's rows when they are dossiers, for the
+	// reprocess dry run's diff (diff.go).
+	dossiers []transform.Dossier
 }
+
+// pageStream sends pages to out until it has sent them all (nil) or
+// fails; the portal's windows (extract.Windowed) and the archive
+// (reprocess) are its two kinds.
+type pageStream func(ctx context.Context, out chan<- extract.Page) error
 
 // pageNormalizer turns one page of raw records into rows and rejects. It
 // must be safe for concurrent use: every worker calls it.
@@ -65,8 +75,10 @@ type windowSink interface {
 // pipeline runs windows of one source: a fetcher streaming pages, workers
 // normalizing them, and one loader.
 type pipeline struct {
-	src       *extract.Windowed
+	src       pageStream
 	normalize pageNormalizer
+	archive   *archiver // nil: pages are not archived (reprocess); else normalize must read records as archived
+	shape     *shape    // the run's key counts; the loader adds each page's
 	workers   int
 	sink      windowSink
 	stats     *syncStats
@@ -76,10 +88,10 @@ type pipeline struct {
 	hook func(stage string)
 }
 
-// run sends window w through the pipeline. The first stage to fail (or
+// run sends the pages of p.src through the pipeline. The first stage to fail (or
 // panic) cancels the others; run returns only after all have stopped, with
 // the newest NgayCapNhat the loader was given.
-func (p *pipeline) run(ctx context.Context, w extract.Window) (newest time.Time, _ error) {
+func (p *pipeline) run(ctx context.Context) (newest time.Time, _ error) {
 	workers := p.workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -90,7 +102,7 @@ func (p *pipeline) run(ctx context.Context, w extract.Window) (newest time.Time,
 	g.Go(guard(p.log, "fetch", func() error {
 		defer close(pages)
 		p.at("fetch")
-		return p.src.Stream(gctx, w, pages)
+		return p.src(gctx, pages)
 	}))
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
@@ -109,6 +121,9 @@ func (p *pipeline) run(ctx context.Context, w extract.Window) (newest time.Time,
 		for n := range results {
 			p.at("load")
 			newest = later(newest, n.newest)
+			if p.shape != nil {
+				p.shape.add(n.shape)
+			}
 			if err := p.sink.add(gctx, n); err != nil {
 				return err
 			}
@@ -126,7 +141,19 @@ func (p *pipeline) normalizeAll(ctx context.Context, pages <-chan extract.Page, 
 	for pg := range pages {
 		p.stats.Fetched.Add(uint64(len(pg.Records)))
 		p.at("normalize")
+		var rp *load.RawPage
+		var sh *shape
+		if p.archive != nil {
+			// The page is archived first, and its records are normalized
+			// as archived (personal fields hashed once, by the scrubber):
+			// a reprocess of the archive reads exactly what a sync read.
+			sh = newShape()
+			page := p.archive.windowPage(pg, sh)
+			rp = &page
+			pg.Records = archivedPage(page).Records
+		}
 		n := p.normalize(pg)
+		n.archive, n.shape = rp, sh
 		p.stats.Normalized.Add(uint64(n.rows))
 		select {
 		case results <- n:
@@ -197,6 +224,9 @@ func (rp recordParser[T]) page(p extract.Page) normalized {
 		out.newest = later(out.newest, rp.updated(&rows[len(rows)-1]))
 	}
 	out.rows = len(rows)
+	if ds, ok := any(rows).([]transform.Dossier); ok {
+		out.dossiers = ds
+	}
 	out.add = func(ctx context.Context, w *load.Writer) error {
 		for i := range rows {
 			if err := rp.add(ctx, w, &rows[i]); err != nil {
@@ -215,6 +245,11 @@ type writerSink struct {
 }
 
 func (s *writerSink) add(ctx context.Context, n normalized) error {
+	if n.archive != nil {
+		if err := s.w.AddRawPage(ctx, *n.archive); err != nil {
+			return err
+		}
+	}
 	if n.add != nil {
 		if err := n.add(ctx, s.w); err != nil {
 			return err

@@ -17,13 +17,13 @@ type windowed struct {
 	path string
 	key  []string // fields that identify a record (the API's sort key): distinct records prove a window complete
 	// parser builds a run's page normalizer; it may refuse (no pii.key).
-	parser func(e *Engine, source string) (pageNormalizer, error)
+	parser recordsParser
 }
 
 // sync reads [watermark − sync.lookback, now − sync.safety_lag); a new
 // source starts at sync.since, with nothing behind it to re-read.
 func (k windowed) sync(ctx context.Context, e *Engine, store *load.Store, src Source, dryRun bool) error {
-	norm, err := k.parser(e, src.Name)
+	norm, err := k.parser(e, src.Name, true) // records are normalized as archived
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (e *Engine) runWindows(ctx context.Context, store *load.Store, req windowRe
 	}
 	from, to := req.window.From, req.window.To
 	r.log.Info().Time("from", from).Time("to", to).Bool("dry_run", req.dryRun).Msg("sync started")
-	s := &windowSync{e: e, run: r, req: req, stats: &syncStats{}}
+	s := &windowSync{e: e, run: r, req: req, stats: &syncStats{}, arch: e.newArchiver(req.source)}
 	s.src = &extract.Windowed{Client: e.portalClient(req.source, r.log), Source: req.source, Path: req.kind.path,
 		PageSize: e.cfg.Source(req.source).PageSize, Location: transform.HoChiMinh(),
 		Key: req.kind.key, MinWindow: e.cfg.Sync.MinWindow.D()}
@@ -107,6 +107,7 @@ type windowSync struct {
 	stats *syncStats
 	dry   *dryRunSink
 	clock portalClock
+	arch  *archiver // a dry run archives too, and its sink drops the pages
 }
 
 // window reads, loads and records one planned window, then advances the
@@ -125,9 +126,10 @@ func (s *windowSync) window(ctx context.Context, w extract.Window) error {
 	}
 	var reports []extract.WindowReport
 	s.src.Report = func(r extract.WindowReport) { reports = append(reports, r) }
-	p := &pipeline{src: s.src, normalize: s.req.normalize, workers: s.e.cfg.Sync.Workers, sink: sink,
-		stats: s.stats, log: s.run.log, hook: s.e.opts.Hook}
-	newest, err := p.run(ctx, w)
+	stream := func(ctx context.Context, out chan<- extract.Page) error { return s.src.Stream(ctx, w, out) }
+	p := &pipeline{src: stream, normalize: s.req.normalize, archive: s.arch, shape: s.run.shape, workers: s.e.cfg.Sync.Workers,
+		sink: sink, stats: s.stats, log: s.run.log, hook: s.e.opts.Hook}
+	newest, err := p.run(ctx)
 	if writer != nil {
 		ws := writer.Stats()
 		s.stats.Loaded.Add(ws.Loaded())

@@ -78,7 +78,8 @@ type dossier struct {
 	QuaTrinhXuLy                                        []buoc
 	DongBoDVCQG                                         dongBo
 	NgayCapNhat                                         string
-	extra                                               []extraField // Options.ExtraPII
+	extra                                               []extraField // Options.ExtraPII and SchemaDriftAt
+	kenhText                                            bool         // KenhThucHien served as a string (SchemaDriftAt)
 }
 
 // reset clears d but keeps the capacity of its slices.
@@ -179,7 +180,11 @@ func (e *enc) dossier(d *dossier) {
 	e.os("MaDonViHanhChinh", d.MaDonViHanhChinh)
 	e.os("MaCoQuan", d.MaCoQuan)
 	e.os("DonViXuLy", d.DonViXuLy)
-	e.oi("KenhThucHien", d.KenhThucHien)
+	if d.kenhText && d.KenhThucHien.k == present {
+		e.s("KenhThucHien", strconv.Itoa(d.KenhThucHien.v))
+	} else {
+		e.oi("KenhThucHien", d.KenhThucHien)
+	}
 	e.oi("LoaiDoiTuong", d.LoaiDoiTuong)
 	e.os("ChuHoSo", d.ChuHoSo)
 	e.os("SoDinhDanh", d.SoDinhDanh)

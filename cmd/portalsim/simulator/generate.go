@@ -335,6 +335,7 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth, f *facts)
 		c.fillFacts(f)
 	}
 	c.pii = s.extraPII(i, d, c.pii)
+	c.pii = s.schemaDrift(i, c.U, d, c.pii)
 	if t != nil {
 		c.fillTruth(t)
 	}

@@ -64,6 +64,9 @@ type Options struct {
 	// ExtraPII adds personal fields the contract does not list to every
 	// record (extra_pii.go).
 	ExtraPII bool
+	// SchemaDriftAt, if set, changes the shape of the dossiers updated from
+	// then on (schema_drift.go): a key added, one renamed, one retyped.
+	SchemaDriftAt time.Time
 }
 
 // DefaultOptions are the portalsim command's defaults: seed 1, 5000
