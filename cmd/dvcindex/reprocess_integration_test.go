@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -151,4 +153,34 @@ func (h *harness) mustRun(lines ...[]string) {
 			h.t.Fatalf("%v: exit %d %s %.2000s", args, code, out, errs)
 		}
 	}
+}
+
+// TestReprocessFiles: the rows of a dropped file are archived before they
+// load, and reprocess writes them again from the archive once the file is
+// gone from the inbox (moved to done/).
+func TestReprocessFiles(t *testing.T) {
+	h := migratedForFiles(t, 60)
+	inbox := t.TempDir()
+	if err := os.WriteFile(filepath.Join(inbox, "export.csv"), goodDropCSV(h, 0, 40), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"DVC_FILES_INBOX=" + inbox, "DVC_FILES_SETTLE=0s"}
+	if code, out, errs := h.run(env, "sync", "--source", "files"); code != 0 {
+		t.Fatalf("sync files: exit %d %s %.2000s", code, out, errs)
+	}
+	want := h.fingerprints([]string{"v_dossiers"})
+	if want["v_dossiers"][0] != 40 {
+		t.Fatalf("%d dossiers loaded from the file, want 40", want["v_dossiers"][0])
+	}
+	if n := h.count("SELECT sum(records) FROM {db}.v_raw_pages WHERE source = 'files'"); n != 40 {
+		t.Fatalf("%d file rows archived, want 40", n)
+	}
+	if err := h.store.Conn().Exec(context.Background(), h.store.SQL("ALTER TABLE {db}.dossiers DELETE WHERE 1")); err != nil {
+		t.Fatal(err)
+	}
+	h.waitMutations()
+	if code, out, errs := h.run(env, "reprocess", "--source", "files"); code != 0 || !strings.Contains(out, "reprocess files: success") {
+		t.Fatalf("reprocess files: exit %d %s %.2000s", code, out, errs)
+	}
+	h.sameFingerprints(want)
 }
