@@ -27,6 +27,9 @@ type Unit struct {
 	ValidFrom    time.Time  // first valid day, 00:00 Asia/Ho_Chi_Minh
 	ValidTo      *time.Time // last valid day (inclusive), nil = still valid
 	MergedInto   string     // successor GSO code after ValidTo, "" if none
+	Aliases      []string   // other spellings (aliases column), NFC
+	DeptCode     string     // national portal department code (H44.232), upper-case, "" if none
+	DeptID       string     // national portal department id (UUID), lower-case, "" if none
 }
 
 // ValidOn reports whether the unit exists on the calendar day of t in
@@ -63,84 +66,34 @@ type agency struct {
 	validTo   *time.Time
 }
 
+// validOn reports whether the agency identifier is in use on the day of on.
+func (a *agency) validOn(on time.Time, loc *time.Location) bool {
+	d := dateOf(on, loc)
+	return !d.before(dateOf(a.validFrom, loc)) && (a.validTo == nil || !dateOf(*a.validTo, loc).before(d))
+}
+
 // Units is the immutable unit table; safe for concurrent use.
 type Units struct {
-	loc      *time.Location
-	units    []Unit
-	byCode   map[string][]int
-	nameIdx  map[string][]int // key: joined syllable keys of the name
-	agencies map[string][]agency
+	loc   *time.Location
+	units []Unit
+	unitIndex
 	prefixes []unitPrefix
 }
 
-// DefaultUnits loads the embedded units of Hoài Nhơn and their agencies.
+// DefaultUnits loads the embedded units of Hoài Nhơn and their agencies,
+// with every check of LoadUnitFiles.
 func DefaultUnits() (*Units, error) {
-	return LoadUnits(refdata.UnitsCSV, refdata.AgenciesCSV)
+	return LoadUnitFiles(UnitFiles{UnitsName: "units-hoai-nhon.csv", Units: refdata.UnitsCSV, AgenciesName: "agencies.csv", Agencies: refdata.AgenciesCSV})
 }
 
-// LoadUnits parses units-hoai-nhon.csv and agencies.csv. It checks what
-// Resolve relies on: no two periods of one code overlap, every merged_into
-// names a unit that exists the day after, every agency points to a unit.
-// Errors wrap ErrRefData.
+// LoadUnits parses a units file and an agencies file named units.csv and
+// agencies.csv in errors. It checks what Resolve relies on: no two periods
+// of one code overlap, every merged_into names a unit that exists the day
+// after, every agency points to a unit; unlike LoadUnitFiles it accepts
+// parents (district_code, province_code) that are not in the file. Errors
+// are *RefDataError (joined when several), wrapping ErrRefData.
 func LoadUnits(unitsCSV, agenciesCSV []byte) (*Units, error) {
-	loc := HoChiMinh()
-	u := &Units{loc: loc, byCode: map[string][]int{}, nameIdx: map[string][]int{}, agencies: map[string][]agency{}, prefixes: unitPrefixes()}
-	rows, err := readCSV(unitsCSV, []string{"gso_code", "name", "type", "district_code", "district_name", "province_code", "province_name", "valid_from", "valid_to", "merged_into"})
-	if err != nil {
-		return nil, fmt.Errorf("%w: units: %v", ErrRefData, err)
-	}
-	for i, r := range rows {
-		line := i + 2
-		from, to, err := parseValidity(r[7], r[8], loc)
-		if err != nil {
-			return nil, fmt.Errorf("%w: units line %d: %v", ErrRefData, line, err)
-		}
-		un := Unit{
-			Code: normCode(r[0]), Name: cleanText(r[1]), Type: strings.TrimSpace(r[2]),
-			DistrictCode: strings.TrimSpace(r[3]), DistrictName: cleanText(r[4]),
-			ProvinceCode: strings.TrimSpace(r[5]), ProvinceName: cleanText(r[6]),
-			ValidFrom: from, ValidTo: to, MergedInto: normCode(r[9]),
-		}
-		if un.Code == "" || un.Name == "" {
-			return nil, fmt.Errorf("%w: units line %d: empty code or name", ErrRefData, line)
-		}
-		if un.MergedInto != "" && un.ValidTo == nil {
-			return nil, fmt.Errorf("%w: units line %d: merged_into %s without valid_to", ErrRefData, line, un.MergedInto)
-		}
-		for _, j := range u.byCode[un.Code] {
-			if overlaps(u.units[j], un, loc) {
-				return nil, fmt.Errorf("%w: units line %d: code %s valid %s overlaps %s", ErrRefData, line, un.Code, un.period(loc), u.units[j].period(loc))
-			}
-		}
-		u.byCode[un.Code] = append(u.byCode[un.Code], len(u.units))
-		key := strings.Join(nameTokens(un.Name), " ")
-		u.nameIdx[key] = append(u.nameIdx[key], len(u.units))
-		u.units = append(u.units, un)
-	}
-	for _, un := range u.units {
-		if un.MergedInto == "" {
-			continue
-		}
-		if _, ok := u.unitOn(un.MergedInto, un.ValidTo.AddDate(0, 0, 1)); !ok {
-			return nil, fmt.Errorf("%w: units: %s merged into %s, which does not exist on %s", ErrRefData, un.Code, un.MergedInto, dateOf(un.ValidTo.AddDate(0, 0, 1), loc))
-		}
-	}
-	arows, err := readCSV(agenciesCSV, []string{"agency_code", "gso_code", "valid_from", "valid_to"})
-	if err != nil {
-		return nil, fmt.Errorf("%w: agencies: %v", ErrRefData, err)
-	}
-	for i, r := range arows {
-		from, to, err := parseValidity(r[2], r[3], loc)
-		if err != nil {
-			return nil, fmt.Errorf("%w: agencies line %d: %v", ErrRefData, i+2, err)
-		}
-		a := agency{code: normAgency(r[0]), gso: normCode(r[1]), validFrom: from, validTo: to}
-		if _, ok := u.byCode[a.gso]; !ok {
-			return nil, fmt.Errorf("%w: agencies line %d: %s points to unknown GSO code %s", ErrRefData, i+2, a.code, a.gso)
-		}
-		u.agencies[a.code] = append(u.agencies[a.code], a)
-	}
-	return u, nil
+	return loadUnitFiles(UnitFiles{UnitsName: "units.csv", Units: unitsCSV, AgenciesName: "agencies.csv", Agencies: agenciesCSV}, false)
 }
 
 func readCSV(data []byte, header []string) ([][]string, error) {
@@ -174,24 +127,6 @@ func readCSV(data []byte, header []string) ([][]string, error) {
 		return nil, fmt.Errorf("empty file, want header %s", strings.Join(header, ","))
 	}
 	return rows, nil
-}
-
-func parseValidity(fromS, toS string, loc *time.Location) (time.Time, *time.Time, error) {
-	from, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(fromS), loc)
-	if err != nil {
-		return time.Time{}, nil, fmt.Errorf("valid_from %q: want yyyy-MM-dd", fromS)
-	}
-	if strings.TrimSpace(toS) == "" {
-		return from, nil, nil
-	}
-	to, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(toS), loc)
-	if err != nil {
-		return time.Time{}, nil, fmt.Errorf("valid_to %q: want yyyy-MM-dd or empty", toS)
-	}
-	if to.Before(from) {
-		return time.Time{}, nil, fmt.Errorf("valid_to %s before valid_from %s", toS, fromS)
-	}
-	return from, &to, nil
 }
 
 func overlaps(a, b Unit, loc *time.Location) bool {
@@ -260,12 +195,7 @@ func (u *Units) Name(code string, on time.Time) (string, bool) {
 }
 
 func (u *Units) unitOn(code string, on time.Time) (Unit, bool) {
-	for _, i := range u.byCode[code] {
-		if u.units[i].ValidOn(on, u.loc) {
-			return u.units[i], true
-		}
-	}
-	return Unit{}, false
+	return u.validAmong(u.byCode[code], on)
 }
 
 // UnitError says why a unit reference could not be resolved, in terms a
@@ -276,13 +206,20 @@ type UnitError struct {
 	Value  string
 	On     time.Time
 	Reason string
+	Err    error // ErrAmbiguousUnit, or nil for ErrUnknownUnit
 }
 
 func (e *UnitError) Error() string {
 	return fmt.Sprintf("%s %q on %s: %s", e.Field, e.Value, e.On.Format(time.DateOnly), e.Reason)
 }
 
-func (e *UnitError) Unwrap() error { return ErrUnknownUnit }
+// Unwrap returns Err, ErrUnknownUnit when nil.
+func (e *UnitError) Unwrap() error {
+	if e.Err != nil {
+		return e.Err
+	}
+	return ErrUnknownUnit
+}
 
 // Field names of the portal, used in UnitError.Field.
 const (
@@ -370,70 +307,124 @@ func equalTokens(a, b []string) bool {
 // is given must point to the same unit on that day, otherwise the record is
 // contradictory and rejected rather than guessed. Names match whole, after
 // normalization (case, NFC/NFD, tone placement, whitespace, UBND/phường/xã…
-// prefixes): "Tam Quan" never matches "Tam Quan Bắc". Errors are *UnitError
-// wrapping ErrUnknownUnit.
+// prefixes), against the unit's name and its aliases: "Tam Quan" never
+// matches "Tam Quan Bắc". A name shared by several units valid on the day is
+// told apart by the code or agency when given, else rejected (ResolveIn
+// takes the parent too). Errors are *UnitError wrapping ErrUnknownUnit.
 func (u *Units) Resolve(gso, agencyID, name string, on time.Time) (Unit, error) {
-	return u.resolve(gso, agencyID, name, on, nil)
+	return u.resolveIn(gso, agencyID, name, "", on, nil)
 }
 
 // resolve is Resolve with the name normalization supplied (nil:
 // unitNameKey), so a Normalizer can memoize it.
 func (u *Units) resolve(gso, agencyID, name string, on time.Time, nameKey func(string, []unitPrefix) (string, int)) (Unit, error) {
-	gso, agencyID, name = strings.TrimFunc(gso, isSpaceOrFormat), strings.TrimFunc(agencyID, isSpaceOrFormat), cleanText(name)
+	return u.resolveIn(gso, agencyID, name, "", on, nameKey)
+}
+
+// unitRef is the unit a record's references have pointed to so far.
+type unitRef struct {
+	found   Unit
+	have    bool
+	byField string
+	byValue string
+}
+
+// resolveIn is ResolveIn with the name normalization supplied.
+func (u *Units) resolveIn(gso, agencyID, name, parent string, on time.Time, nameKey func(string, []unitPrefix) (string, int)) (Unit, error) {
+	gso, agencyID, name, parent = strings.TrimFunc(gso, isSpaceOrFormat), strings.TrimFunc(agencyID, isSpaceOrFormat), cleanText(name), strings.TrimFunc(parent, isSpaceOrFormat)
 	if gso == "" && agencyID == "" && name == "" {
 		return Unit{}, &UnitError{Field: FieldUnitCode, On: on, Reason: "no unit given: MaDonViHanhChinh, MaCoQuan and DonViXuLy are all empty; expected one of: " + u.validList(on)}
 	}
-	var (
-		found    Unit
-		haveUnit bool
-		byField  string
-		byValue  string
-	)
+	var r unitRef
 	if gso != "" {
 		un, ok := u.unitOn(normCode(gso), on)
 		if !ok {
 			return Unit{}, &UnitError{Field: FieldUnitCode, Value: gso, On: on, Reason: "no unit has this GSO code on that date" + u.otherPeriods(normCode(gso)) + "; expected one of: " + u.validList(on)}
 		}
-		found, haveUnit, byField, byValue = un, true, FieldUnitCode, gso
+		r = unitRef{un, true, FieldUnitCode, gso}
 	}
 	if agencyID != "" {
 		un, err := u.byAgency(agencyID, on)
 		if err != nil {
 			return Unit{}, err
 		}
-		if haveUnit && un.Code != found.Code {
-			return Unit{}, &UnitError{Field: FieldAgencyCode, Value: agencyID, On: on, Reason: fmt.Sprintf("agency is unit %s %s but %s %q is %s %s; the two must agree", un.Code, un.Name, byField, byValue, found.Code, found.Name)}
+		if r.have && un.Code != r.found.Code {
+			return Unit{}, &UnitError{Field: FieldAgencyCode, Value: agencyID, On: on, Reason: fmt.Sprintf("agency is unit %s %s but %s %q is %s %s; the two must agree", un.Code, un.Name, r.byField, r.byValue, r.found.Code, r.found.Name)}
 		}
-		if !haveUnit {
-			found, haveUnit, byField, byValue = un, true, FieldAgencyCode, agencyID
+		if !r.have {
+			r = unitRef{un, true, FieldAgencyCode, agencyID}
 		}
 	}
+	pref := u.parentRef(parent)
 	if name != "" {
-		un, err := u.byName(name, on, nameKey)
+		un, err := u.nameRef(name, pref, on, nameKey, r)
 		if err != nil {
-			if haveUnit {
-				var ue *UnitError
-				if errors.As(err, &ue) {
-					ue.Reason = fmt.Sprintf("does not name %s %s given by %s %q (%s)", found.Code, found.Name, byField, byValue, ue.Reason)
-				}
-			}
 			return Unit{}, err
 		}
-		if haveUnit && un.Code != found.Code {
-			return Unit{}, &UnitError{Field: FieldUnitName, Value: name, On: on, Reason: fmt.Sprintf("names unit %s %s but %s %q is %s %s on that date; the two must agree", un.Code, un.Name, byField, byValue, found.Code, found.Name)}
-		}
-		if !haveUnit {
-			found = un
+		if !r.have {
+			r = unitRef{un, true, FieldUnitName, name}
 		}
 	}
-	return found, nil
+	if pref.given() {
+		if i, _ := u.indexOn(r.found.Code, on); !u.inParent(i, pref) {
+			return Unit{}, &UnitError{Field: r.byField, Value: r.byValue, On: on, Reason: fmt.Sprintf("is %s, not in %q named as its district or province", u.describe(i), parent)}
+		}
+	}
+	return r.found, nil
+}
+
+// indexOn is the index of the period of code valid on on.
+func (u *Units) indexOn(code string, on time.Time) (int, bool) {
+	d := dateOf(on, u.loc)
+	for _, i := range u.byCode[code] {
+		if u.validOnDay(i, d) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// nameRef resolves name (within parent when given) and checks it against
+// the unit r already points to: among several units of that name, the one
+// r names is the answer; if r names none of them the record contradicts
+// itself.
+func (u *Units) nameRef(name string, parent parentRef, on time.Time, nameKey func(string, []unitPrefix) (string, int), r unitRef) (Unit, error) {
+	var buf [16]int // candidates: a name is shared by a few units at most
+	match, err := u.byName(buf[:0], name, parent, on, nameKey)
+	if err != nil {
+		if r.have {
+			var ue *UnitError
+			if errors.As(err, &ue) {
+				ue.Reason = fmt.Sprintf("does not name %s %s given by %s %q (%s)", r.found.Code, r.found.Name, r.byField, r.byValue, ue.Reason)
+			}
+		}
+		return Unit{}, err
+	}
+	if r.have {
+		var names []string
+		for _, i := range match {
+			if u.units[i].Code == r.found.Code {
+				return u.units[i], nil
+			}
+			names = append(names, u.units[i].Code+" "+u.units[i].Name)
+		}
+		return Unit{}, &UnitError{Field: FieldUnitName, Value: name, On: on, Reason: fmt.Sprintf("names unit %s but %s %q is %s %s on that date; the two must agree", strings.Join(names, ", "), r.byField, r.byValue, r.found.Code, r.found.Name)}
+	}
+	if len(match) > 1 {
+		var c []string
+		for _, i := range match {
+			c = append(c, u.describe(i))
+		}
+		return Unit{}, &UnitError{Field: FieldUnitName, Value: name, On: on, Err: ErrAmbiguousUnit,
+			Reason: "ambiguous, matches " + strings.Join(c, ", ") + "; give MaDonViHanhChinh, MaCoQuan, a prefix (phường, xã, thị xã) or the district or province"}
+	}
+	return u.units[match[0]], nil
 }
 
 func (u *Units) byAgency(id string, on time.Time) (Unit, error) {
 	as, known := u.agencies[normAgency(id)]
 	for _, a := range as {
-		d := dateOf(on, u.loc)
-		if d.before(dateOf(a.validFrom, u.loc)) || (a.validTo != nil && dateOf(*a.validTo, u.loc).before(d)) {
+		if !a.validOn(on, u.loc) {
 			continue
 		}
 		if un, ok := u.unitOn(a.gso, on); ok {
@@ -447,42 +438,53 @@ func (u *Units) byAgency(id string, on time.Time) (Unit, error) {
 	return Unit{}, &UnitError{Field: FieldAgencyCode, Value: id, On: on, Reason: reason + "; expected one of: " + u.validAgencies(on)}
 }
 
-func (u *Units) byName(name string, on time.Time, nameKey func(string, []unitPrefix) (string, int)) (Unit, error) {
+// byName appends to match the units valid on on whose name or alias is name
+// at the level its prefix implies, narrowed to those in parent when several
+// match and parent is given; an error when none.
+func (u *Units) byName(match []int, name string, parent parentRef, on time.Time, nameKey func(string, []unitPrefix) (string, int)) ([]int, error) {
 	if nameKey == nil {
 		nameKey = unitNameKey
 	}
 	key, level := nameKey(name, u.prefixes)
-	var match []Unit
-	for _, i := range u.nameIdx[key] {
-		if un := u.units[i]; un.ValidOn(on, u.loc) && (level == 0 || typeLevel(un.Type) == 0 || typeLevel(un.Type) == level) {
-			match = append(match, un)
+	d := dateOf(on, u.loc)
+	for _, i := range u.names[key] {
+		if l := u.levels[i]; u.validOnDay(i, d) && (level == 0 || l == 0 || l == level) {
+			match = append(match, i)
 		}
 	}
-	switch len(match) {
-	case 1:
-		return match[0], nil
-	case 0:
-		reason := "matches no unit valid on that date"
-		var other []string
-		for _, i := range u.nameIdx[key] {
-			un := u.units[i]
-			if !un.ValidOn(on, u.loc) {
-				other = append(other, fmt.Sprintf("%s %s valid %s", un.Code, un.Name, un.period(u.loc)))
-			} else {
-				other = append(other, fmt.Sprintf("%s %s is a %s, not what the prefix says", un.Code, un.Name, un.Type))
+	if len(match) > 1 && parent.given() {
+		in := match[:0] // filtered in place: nothing is overwritten if none is in parent
+		for _, i := range match {
+			if u.inParent(i, parent) {
+				in = append(in, i)
 			}
 		}
-		if len(other) > 0 {
-			reason += " (" + strings.Join(other, "; ") + ")"
+		if len(in) == 0 {
+			var all []string
+			for _, i := range match {
+				all = append(all, u.describe(i))
+			}
+			return nil, &UnitError{Field: FieldUnitName, Value: name, On: on, Reason: fmt.Sprintf("matches %s, none of them in %q", strings.Join(all, ", "), parent.raw)}
 		}
-		return Unit{}, &UnitError{Field: FieldUnitName, Value: name, On: on, Reason: reason + "; expected one of: " + u.validList(on)}
-	default:
-		var c []string
-		for _, m := range match {
-			c = append(c, m.Code+" "+m.Name)
-		}
-		return Unit{}, &UnitError{Field: FieldUnitName, Value: name, On: on, Reason: "ambiguous, matches " + strings.Join(c, ", ") + "; give MaDonViHanhChinh or a prefix (phường, xã, thị xã)"}
+		match = in
 	}
+	if len(match) > 0 {
+		return match, nil
+	}
+	reason := "matches no unit valid on that date"
+	var other []string
+	for _, i := range u.names[key] {
+		un := u.units[i]
+		if !un.ValidOn(on, u.loc) {
+			other = append(other, fmt.Sprintf("%s %s valid %s", un.Code, un.Name, un.period(u.loc)))
+		} else {
+			other = append(other, fmt.Sprintf("%s %s is a %s, not what the prefix says", un.Code, un.Name, un.Type))
+		}
+	}
+	if len(other) > 0 {
+		reason += " (" + strings.Join(other, "; ") + ")"
+	}
+	return nil, &UnitError{Field: FieldUnitName, Value: name, On: on, Reason: reason + "; expected one of: " + u.validList(on)}
 }
 
 func (u *Units) otherPeriods(code string) string {
@@ -501,6 +503,18 @@ func (u *Units) otherPeriods(code string) string {
 	return " (" + strings.Join(p, "; ") + ")"
 }
 
+// maxListed caps the "expected one of" lists of errors: a national unit
+// list would put thousands of names in every reject.
+const maxListed = 40
+
+// listCapped joins s, the first maxListed entries and how many more.
+func listCapped(s []string) string {
+	if len(s) > maxListed {
+		return strings.Join(s[:maxListed], ", ") + fmt.Sprintf(", … and %d more", len(s)-maxListed)
+	}
+	return strings.Join(s, ", ")
+}
+
 func (u *Units) validList(on time.Time) string {
 	var s []string
 	for _, un := range u.units {
@@ -511,15 +525,14 @@ func (u *Units) validList(on time.Time) string {
 	if len(s) == 0 {
 		return "(no unit is valid on that date)"
 	}
-	return strings.Join(s, ", ")
+	return listCapped(s)
 }
 
 func (u *Units) validAgencies(on time.Time) string {
 	var s []string
-	d := dateOf(on, u.loc)
 	for code, as := range u.agencies {
 		for _, a := range as {
-			if !d.before(dateOf(a.validFrom, u.loc)) && (a.validTo == nil || !dateOf(*a.validTo, u.loc).before(d)) {
+			if a.validOn(on, u.loc) {
 				s = append(s, code)
 				break
 			}
@@ -529,5 +542,5 @@ func (u *Units) validAgencies(on time.Time) string {
 	if len(s) == 0 {
 		return "(no agency is valid on that date)"
 	}
-	return strings.Join(s, ", ")
+	return listCapped(s)
 }
