@@ -4,6 +4,10 @@
 //
 //	portalsim --addr 127.0.0.1:8089 --seed 1 --dossiers 5000 --from 2024-01-01 --to 2025-01-01 \
 //	    --petitions 200 --late-sync-unit 21640 [--faults 429,503,reset,truncate,html200,slow,dup,mutate,pagecap,ignorepage,bigtotal,busy --fault-rate 0.1]
+//
+// --units FILE (and --agencies FILE) serve the units of any units file in
+// transform/refdata's format instead of Hoài Nhơn's, e.g.
+// --units transform/refdata/units-song-cau.csv.
 package main
 
 import (
@@ -50,6 +54,8 @@ func run(args []string, log zerolog.Logger) error {
 	faults := fs.String("faults", "", "faults to inject, comma-separated: "+strings.Join(simulator.FaultKinds, ",")+" (see simulator/faults.go)")
 	faultRate := fs.Float64("fault-rate", 0.1, "probability of a fault per request (per window for mutate), in [0, 1]")
 	slowDelay := fs.Duration("slow-delay", def.SlowDelay, "how long a 'slow' fault delays the response (default 2s)")
+	unitsFile := fs.String("units", "", "units file (format of transform/refdata/units-hoai-nhon.csv) to generate dossiers for instead of the built-in Hoài Nhơn units")
+	agenciesFile := fs.String("agencies", "", "agency codes file (format of transform/refdata/agencies.csv); without it --units serves no MaCoQuan")
 	driftAt := fs.String("schema-drift-at", "", "from this day (yyyy-mm-dd) on, dossiers change shape: a key added, SoDienThoai renamed, KenhThucHien a string (simulator/schema_drift.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -63,6 +69,9 @@ func run(args []string, log zerolog.Logger) error {
 		return fmt.Errorf("--faults: %w", err)
 	}
 	opts.FaultRate, opts.SlowDelay = *faultRate, *slowDelay
+	if opts.UnitsCSV, opts.AgenciesCSV, err = readRefFiles(*unitsFile, *agenciesFile); err != nil {
+		return err
+	}
 	if opts.From, err = time.ParseInLocation(time.DateOnly, *from, simulator.Location); err != nil {
 		return fmt.Errorf("--from: %w", err)
 	}
@@ -112,6 +121,22 @@ func run(args []string, log zerolog.Logger) error {
 	}
 	log.Info().Int64("dossier_pages_served", sim.Requests()).Msg("stopped")
 	return nil
+}
+
+// readRefFiles reads the --units and --agencies files; an empty path gives
+// nil (the simulator's built-in data).
+func readRefFiles(unitsPath, agenciesPath string) (units, agencies []byte, err error) {
+	if unitsPath != "" {
+		if units, err = os.ReadFile(unitsPath); err != nil {
+			return nil, nil, fmt.Errorf("--units: %w", err)
+		}
+	}
+	if agenciesPath != "" {
+		if agencies, err = os.ReadFile(agenciesPath); err != nil {
+			return nil, nil, fmt.Errorf("--agencies: %w", err)
+		}
+	}
+	return units, agencies, nil
 }
 
 type statusRecorder struct {

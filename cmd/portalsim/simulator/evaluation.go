@@ -29,9 +29,6 @@ import (
 // ProvinceCode is the unit code of the province in §4 and §5.
 const ProvinceCode = "H08"
 
-// provinceGSO is the province's GSO code, accepted as an alias of H08.
-const provinceGSO = "52"
-
 // Metric is one published metric: score out of max, ratio in percent.
 type Metric struct {
 	Code  string  `json:"code"`
@@ -139,7 +136,7 @@ func parsePeriod(v string) (period, error) {
 // resolveUnit checks that code names the province or a unit valid on the
 // period's last day and returns the key of its figures.
 func (s *Simulator) resolveUnit(code string, p period) (string, error) {
-	if code == ProvinceCode || code == provinceGSO {
+	if code == ProvinceCode || s.rd.isProvinceGSO(code) { // a GSO code of the province is an alias of H08
 		return ProvinceCode, nil
 	}
 	known := false
@@ -236,7 +233,7 @@ func (s *Simulator) computePeriod(p period) *periodData {
 		if !u.validOn(last) {
 			continue
 		}
-		if u.typ == "thi_xa" {
+		if u.isDistrict() {
 			pd.district = u
 		} else {
 			pd.wards = append(pd.wards, u)

@@ -152,6 +152,14 @@ func typeWords(typ string) (word, abbr string) {
 		return "xã", "X."
 	case "thi_xa":
 		return "thị xã", "TX."
+	case "thi_tran":
+		return "thị trấn", "TT."
+	case "huyen":
+		return "huyện", "H."
+	case "quan":
+		return "quận", "Q."
+	case "thanh_pho":
+		return "thành phố", "TP."
 	default:
 		return "phường", "P."
 	}
@@ -177,8 +185,8 @@ func unitSpelling(r *rand.Rand, u *unit) string {
 	case x < 60:
 		return a + " " + u.name
 	case x < 70:
-		if u.typ == "thi_xa" {
-			return "Thị xã " + u.name
+		if u.isDistrict() {
+			return strings.ToUpper(w[:1]) + w[1:] + " " + u.name
 		}
 		return u.name
 	case x < 85:
@@ -644,7 +652,7 @@ func (s *Simulator) step(r *rand.Rand, u *unit, p *procedure, ch int, ev event, 
 	case fTC, fKD:
 		specialistDept = "Văn phòng - Thống kê"
 	}
-	if u.typ == "thi_xa" {
+	if u.isDistrict() {
 		reception, leaderDept = "Bộ phận Một cửa thị xã", "Lãnh đạo UBND thị xã"
 		switch p.fieldCode {
 		case fTC:

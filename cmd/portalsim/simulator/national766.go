@@ -130,16 +130,21 @@ func departmentUUID(code string) string {
 	return fmt.Sprintf("0190a000-%04x-7%03x-8%03x-%012x", v>>48, (v>>36)&0xfff, (v>>24)&0xfff, v&0xffffffffffff)
 }
 
-// provinceName is the province the simulated units belong to on day (the
-// 2025 merger moved Hoài Nhơn from Bình Định to Gia Lai).
-func provinceName(day time.Time) string {
-	if day.Before(time.Date(2025, 7, 1, 0, 0, 0, 0, Location)) {
-		return "Bình Định"
+// provinceName is the province the simulated units belong to on day, from
+// the units file's tinh rows (the 2025 merger moved Hoài Nhơn from Bình
+// Định to Gia Lai); on a day no row covers, the nearest row's.
+func (rd *refData) provinceName(day time.Time) string {
+	if _, name := rd.provinceOn(day); name != "" || len(rd.provinces) == 0 {
+		return name
 	}
-	return "Gia Lai"
+	if day.Before(rd.provinces[0].validFrom) {
+		return rd.provinces[0].name
+	}
+	return rd.provinces[len(rd.provinces)-1].name
 }
 
-var unitTypeName = map[string]string{"phuong": "phường", "xa": "xã", "thi_xa": "thị xã", "thi_tran": "thị trấn"}
+var unitTypeName = map[string]string{"phuong": "phường", "xa": "xã", "thi_xa": "thị xã", "thi_tran": "thị trấn",
+	"huyen": "huyện", "quan": "quận", "thanh_pho": "thành phố"}
 
 // NationalDepartments are the root and its departments for period, in the
 // API's order (by departmentCode as a string). The last department of
@@ -153,7 +158,7 @@ func (s *Simulator) NationalDepartments(periodKey string) (root Department, dept
 	if err != nil {
 		return Department{}, nil, err
 	}
-	pn := provinceName(p.lastDay())
+	pn := s.rd.provinceName(p.lastDay())
 	root = Department{ID: RootDepartmentID, Code: "H08", Name: "UBND tỉnh " + pn, Type: "PROVINCE", Level: "PROVINCE", Eval: prov}
 	depts = append(depts, Department{ID: departmentUUID("H08.01"), Code: "H08.01", Name: "Sở Tư pháp - Tỉnh " + pn,
 		Type: "PROVINCIAL_DEPARTMENT", Level: "PROVINCE", Eval: emptyEvaluation(prov)})
@@ -167,7 +172,7 @@ func (s *Simulator) NationalDepartments(periodKey string) (root Department, dept
 		}
 		code := "H08." + u.code
 		typ, level := "COMMUNE_PEOPLE_COMMITTEE", "COMMUNE"
-		if u.typ == "thi_xa" {
+		if u.isDistrict() {
 			typ, level = "DISTRICT_PEOPLE_COMMITTEE", "DISTRICT"
 		}
 		depts = append(depts, Department{ID: departmentUUID(code), Code: code, Name: "UBND " + unitTypeName[u.typ] + " " + u.name,

@@ -38,6 +38,26 @@ func (u *unit) validOn(day time.Time) bool {
 	return u.validTo.IsZero() || !day.After(u.validTo)
 }
 
+// isDistrict reports whether u is a district-level unit (thị xã, huyện,
+// quận, thành phố thuộc tỉnh) rather than a ward or commune.
+func (u *unit) isDistrict() bool { return districtTypes[u.typ] }
+
+// districtTypes and communeTypes are the unit types the simulator serves,
+// as written in the units file's type column; provinces (tinh) are read
+// separately and other types are skipped.
+var (
+	districtTypes = map[string]bool{"thi_xa": true, "huyen": true, "quan": true, "thanh_pho": true}
+	communeTypes  = map[string]bool{"phuong": true, "xa": true, "thi_tran": true}
+)
+
+// province is one period of the province the units belong to (a tinh row
+// of the units file).
+type province struct {
+	code, name string
+	validFrom  time.Time
+	validTo    time.Time // inclusive last day; zero = open
+}
+
 // era is a period in which the set of valid units does not change.
 type era struct {
 	start    time.Time
@@ -54,6 +74,7 @@ type agency struct {
 // refData is the parsed reference data the generator draws from.
 type refData struct {
 	units     []*unit
+	provinces []province // tinh rows, in file order
 	eras      []era
 	holidays  map[time.Time]bool
 	procs     []*procedure
@@ -102,20 +123,23 @@ var wardWeights = map[string]int{
 	"21673": 6, "21676": 4, "21679": 5, "21682": 4, "21685": 6,
 }
 
-// loadRefData parses the embedded reference data: holidays, units (with
-// their agency codes, dossier weights and staff, drawn from seed), the eras
-// they make and the procedure catalogue.
-func loadRefData(seed int64) (*refData, error) {
+// loadRefData parses the reference data: the embedded holidays and
+// procedure catalogue, and the units of unitsCSV with the agency codes of
+// agenciesCSV (both in transform/refdata's formats; see refDataFiles for
+// nil), their dossier weights and staff (drawn from seed) and the eras they
+// make.
+func loadRefData(seed int64, unitsCSV, agenciesCSV []byte) (*refData, error) {
 	rd := &refData{}
 	var err error
 	if rd.holidays, err = loadHolidays(); err != nil {
 		return nil, err
 	}
-	agencies, err := loadAgencies()
+	unitsCSV, agenciesCSV = refDataFiles(unitsCSV, agenciesCSV)
+	agencies, err := loadAgencies(agenciesCSV)
 	if err != nil {
 		return nil, err
 	}
-	if rd.units, err = loadUnits(agencies); err != nil {
+	if rd.units, rd.provinces, err = loadUnits(unitsCSV, agencies); err != nil {
 		return nil, err
 	}
 	weighUnits(rd.units)
@@ -148,10 +172,26 @@ func loadHolidays() (map[time.Time]bool, error) {
 	return out, nil
 }
 
+// refDataFiles picks the units and agencies files: the embedded Hoài Nhơn
+// set when unitsCSV is nil (with agenciesCSV if given, else the embedded
+// agencies), else unitsCSV with agenciesCSV (nil: no agency codes, since
+// the embedded ones belong to the embedded units).
+func refDataFiles(unitsCSV, agenciesCSV []byte) ([]byte, []byte) {
+	switch {
+	case unitsCSV == nil && agenciesCSV == nil:
+		return refdata.UnitsCSV, refdata.AgenciesCSV
+	case unitsCSV == nil:
+		return refdata.UnitsCSV, agenciesCSV
+	case agenciesCSV == nil:
+		return unitsCSV, []byte("agency_code,gso_code,valid_from,valid_to\n")
+	}
+	return unitsCSV, agenciesCSV
+}
+
 // loadAgencies reads the agency codes (MaCoQuan) with their GSO unit and
-// validity.
-func loadAgencies() ([]agency, error) {
-	as, err := readCSV(refdata.AgenciesCSV)
+// validity from b (agency_code,gso_code,valid_from,valid_to).
+func loadAgencies(b []byte) ([]agency, error) {
+	as, err := readCSV(b)
 	if err != nil {
 		return nil, fmt.Errorf("agencies: %w", err)
 	}
@@ -170,26 +210,31 @@ func loadAgencies() ([]agency, error) {
 	return agencies, nil
 }
 
-// loadUnits reads the wards, communes and the district (provinces are
-// skipped), each with the last of agencies valid on its first day.
-func loadUnits(agencies []agency) ([]*unit, error) {
-	us, err := readCSV(refdata.UnitsCSV)
+// loadUnits reads from b (the units file format) the wards, communes and
+// districts, each with the last of agencies valid on its first day, and
+// the province periods; other types are skipped.
+func loadUnits(b []byte, agencies []agency) ([]*unit, []province, error) {
+	us, err := readCSV(b)
 	if err != nil {
-		return nil, fmt.Errorf("units: %w", err)
+		return nil, nil, fmt.Errorf("units: %w", err)
 	}
 	var units []*unit
+	var provs []province
 	for _, row := range us {
 		if len(row) < 10 {
-			return nil, fmt.Errorf("units: short row %v", row)
+			return nil, nil, fmt.Errorf("units: short row %v", row)
 		}
 		typ := row[2]
-		if typ != "phuong" && typ != "xa" && typ != "thi_xa" {
-			continue
-		}
 		f, err1 := parseDay(row[7])
 		t, err2 := parseDay(row[8])
+		if typ == "tinh" && err1 == nil && err2 == nil {
+			provs = append(provs, province{code: row[0], name: row[1], validFrom: f, validTo: t})
+		}
+		if !districtTypes[typ] && !communeTypes[typ] {
+			continue
+		}
 		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("units: bad date in %v", row)
+			return nil, nil, fmt.Errorf("units: bad date in %v", row)
 		}
 		u := &unit{code: row[0], name: row[1], typ: typ, validFrom: f, validTo: t, mergedTo: row[9], district: row[3]}
 		for _, a := range agencies {
@@ -199,7 +244,7 @@ func loadUnits(agencies []agency) ([]*unit, error) {
 		}
 		units = append(units, u)
 	}
-	return units, nil
+	return units, provs, nil
 }
 
 // weighUnits sets the dossier weight of every ward and commune: its
@@ -207,7 +252,7 @@ func loadUnits(agencies []agency) ([]*unit, error) {
 // when neither is known.
 func weighUnits(units []*unit) {
 	for _, u := range units {
-		if u.typ == "thi_xa" {
+		if u.isDistrict() {
 			continue
 		}
 		if !u.validTo.IsZero() {
@@ -217,7 +262,7 @@ func weighUnits(units []*unit) {
 		} else {
 			// A unit born from a merger carries its predecessors' volume.
 			for _, p := range units {
-				if p != u && p.typ != "thi_xa" && !p.validTo.IsZero() && p.mergedTo == u.code {
+				if p != u && !p.isDistrict() && !p.validTo.IsZero() && p.mergedTo == u.code {
 					u.weight += max(p.weight, wardWeights[p.code])
 				}
 			}
@@ -254,7 +299,7 @@ func buildEras(units []*unit) []era {
 			if !u.validOn(b) {
 				continue
 			}
-			if u.typ == "thi_xa" {
+			if u.isDistrict() {
 				e.district = u
 				continue
 			}
@@ -318,4 +363,26 @@ func (rd *refData) eraAt(day time.Time) *era {
 		k = 0
 	}
 	return &rd.eras[k]
+}
+
+// provinceOn is the province valid on day: its GSO code and name ("" when
+// the units file has no tinh row valid then).
+func (rd *refData) provinceOn(day time.Time) (code, name string) {
+	for _, p := range rd.provinces {
+		if !day.Before(p.validFrom) && (p.validTo.IsZero() || !day.After(p.validTo)) {
+			return p.code, p.name
+		}
+	}
+	return "", ""
+}
+
+// isProvinceGSO reports whether code is the GSO code of a province of the
+// units file in any period.
+func (rd *refData) isProvinceGSO(code string) bool {
+	for _, p := range rd.provinces {
+		if p.code == code {
+			return true
+		}
+	}
+	return false
 }

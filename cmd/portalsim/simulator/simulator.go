@@ -67,6 +67,14 @@ type Options struct {
 	// SchemaDriftAt, if set, changes the shape of the dossiers updated from
 	// then on (schema_drift.go): a key added, one renamed, one retyped.
 	SchemaDriftAt time.Time
+	// UnitsCSV and AgenciesCSV replace the built-in units of Hoài Nhơn and
+	// their agency codes (transform/refdata): files in the formats of
+	// units-hoai-nhon.csv and agencies.csv (docs/refdata-sources.md). The
+	// simulator serves the wards, communes and the district of UnitsCSV in
+	// their validity periods, and its tinh rows as the province. nil
+	// UnitsCSV: the built-in units; nil AgenciesCSV with UnitsCSV set: no
+	// agency codes (MaCoQuan is then never served).
+	UnitsCSV, AgenciesCSV []byte
 }
 
 // DefaultOptions are the portalsim command's defaults: seed 1, 5000
@@ -223,14 +231,14 @@ func New(opts Options) (*Simulator, error) {
 	if int64(nPet) > span {
 		return nil, fmt.Errorf("simulator: %d petitions do not fit in %d seconds: NgayCapNhat must be unique per second", nPet, span)
 	}
-	rd, err := loadRefData(opts.Seed)
+	rd, err := loadRefData(opts.Seed, opts.UnitsCSV, opts.AgenciesCSV)
 	if err != nil {
 		return nil, fmt.Errorf("simulator: reference data: %w", err)
 	}
 	if opts.LateSyncUnit != "" {
 		ok := false
 		for _, u := range rd.units {
-			ok = ok || (u.code == opts.LateSyncUnit && u.typ != "thi_xa")
+			ok = ok || (u.code == opts.LateSyncUnit && !u.isDistrict())
 		}
 		if !ok {
 			return nil, fmt.Errorf("simulator: LateSyncUnit %q is not a ward or commune of the reference data", opts.LateSyncUnit)
