@@ -45,6 +45,7 @@ type Config struct {
 	Indicators Indicators `yaml:"indicators"`
 	Evaluation Evaluation `yaml:"evaluation"`
 	Archive    Archive    `yaml:"archive"`
+	RefData    RefData    `yaml:"refdata"`
 
 	// origins records where each key's value came from ("default",
 	// "file dvcindex.yaml", "env DVC_…"), for doctor and `config` output.
@@ -186,6 +187,16 @@ type Archive struct {
 	// dropped once all of it is older (0: forever, the default). Reprocess
 	// can only re-read what is kept.
 	Keep Duration `yaml:"keep"`
+}
+
+// RefData names the reference data files (docs/refdata.md), CSV in the
+// formats of the shipped ones. "" = the shipped Hoài Nhơn file built into
+// the binary (transform/refdata). Paths are relative to the working
+// directory.
+type RefData struct {
+	UnitsFile      string `yaml:"units_file"`      // administrative units and their validity (units-hoai-nhon.csv)
+	AgenciesFile   string `yaml:"agencies_file"`   // electronic agency identifiers → GSO codes (agencies.csv)
+	ProceduresFile string `yaml:"procedures_file"` // the seed report's procedures (procedures-seed.csv)
 }
 
 // Sync controls incremental extraction.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -26,6 +27,7 @@ func (c Config) Validate() error {
 	v.freshness()
 	v.indicators()
 	v.log()
+	v.refData()
 	v.errs = append(v.errs, c.validateTLS()...)
 	v.errs = append(v.errs, c.validateEvaluation()...)
 	sort.SliceStable(v.errs, func(i, j int) bool { return v.errs[i].(*Error).Key < v.errs[j].(*Error).Key })
@@ -216,4 +218,43 @@ func (v *checker) indicators() {
 func (v *checker) log() {
 	v.oneOf("log.level", v.c.Log.Level, "trace", "debug", "info", "warn", "error")
 	v.oneOf("log.format", v.c.Log.Format, "auto", "console", "json")
+}
+
+// refData checks that every configured reference file is a readable
+// regular file; what is in it is checked when it is loaded (dvcindex
+// refdata check). A units file of another province needs its own agencies
+// file: the shipped one names Hoài Nhơn's units.
+func (v *checker) refData() {
+	rd := v.c.RefData
+	for _, f := range []struct{ key, path string }{
+		{"refdata.units_file", rd.UnitsFile}, {"refdata.agencies_file", rd.AgenciesFile}, {"refdata.procedures_file", rd.ProceduresFile},
+	} {
+		if f.path == "" {
+			continue
+		}
+		if msg := readableFile(f.path); msg != "" {
+			v.bad(f.key, "%s", msg)
+		}
+	}
+	if rd.UnitsFile != "" && rd.AgenciesFile == "" {
+		v.bad("refdata.agencies_file", "must be set when a units file is: the built-in agencies.csv names Hoài Nhơn's units (a file with only the header agency_code,gso_code,valid_from,valid_to declares none)")
+	}
+}
+
+// readableFile returns "" if path is a regular file this process can open,
+// else what is wrong with it.
+func readableFile(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fmt.Sprintf("%q cannot be read: %v", path, err)
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Sprintf("%q is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Sprintf("%q cannot be read: %v", path, err)
+	}
+	_ = f.Close()
+	return ""
 }

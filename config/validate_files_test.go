@@ -23,6 +23,7 @@ func TestBadConfigFiles(t *testing.T) {
 		"unknown-key.bad.yml": {"adress"}, // the YAML decoder names the field and its line
 		"files.bad.yml":       {"files"},
 		"archive.bad.yml":     {"archive.keep"},
+		"refdata.bad.yml":     {"refdata.agencies_file", "refdata.procedures_file", "refdata.units_file"},
 	}
 	files, err := filepath.Glob("testdata/*.bad.yml")
 	if err != nil {
@@ -56,6 +57,32 @@ func TestBadConfigFiles(t *testing.T) {
 			}
 			if n := strings.Count(err.Error(), "\n") + 1; n != len(keys) && !strings.Contains(err.Error(), "yaml:") {
 				t.Errorf("%s: %d problems reported; want %d\n%v", f, n, len(keys), err)
+			}
+		})
+	}
+}
+
+// TestRefDataNeedsAgencies: a units file of another province comes with its
+// agencies file; readable files validate.
+func TestRefDataNeedsAgencies(t *testing.T) {
+	tests := []struct {
+		name    string
+		environ []string
+		wantKey string // "" = valid
+	}{
+		{"built-in set", nil, ""},
+		{"both files", []string{"DVC_REFDATA_UNITS_FILE=config.go", "DVC_REFDATA_AGENCIES_FILE=config.go", "DVC_REFDATA_PROCEDURES_FILE=config.go"}, ""},
+		{"units without agencies", []string{"DVC_REFDATA_UNITS_FILE=config.go"}, "refdata.agencies_file"},
+		{"agencies alone", []string{"DVC_REFDATA_AGENCIES_FILE=config.go"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load("", tt.environ)
+			switch {
+			case tt.wantKey == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tt.wantKey != "" && (err == nil || !strings.Contains(err.Error(), "config "+tt.wantKey)):
+				t.Fatalf("error %v; want one naming %s", err, tt.wantKey)
 			}
 		})
 	}

@@ -24,7 +24,7 @@ func TestCLIContract(t *testing.T) {
 		wantErr  []string // substrings of stderr
 	}{
 		{"help lists every command", []string{"--help"}, nil, exitOK,
-			[]string{"migrate", "sync", "backfill", "compute", "explain", "report", "serve", "doctor", "version", "--config"}, nil},
+			[]string{"migrate", "sync", "backfill", "compute", "explain", "report", "serve", "doctor", "refdata", "version", "--config"}, nil},
 		{"sync help", []string{"sync", "--help"}, nil, exitOK, []string{"--source", "--once", "--dry-run", "--unsafe-dev-pii-key", "safety_lag"}, nil},
 		{"version", []string{"version"}, nil, exitOK, []string{"dvcindex", "schema migrations"}, nil},
 		{"unknown command is usage", []string{"frobnicate"}, nil, exitUsage, nil, []string{"unknown command"}},
@@ -57,21 +57,28 @@ func TestCLIContract(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runCLI(t, tt.env, tt.args...)
-			if code != tt.wantCode {
-				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errs)
-			}
-			for _, s := range tt.wantOut {
-				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, out)
-				}
-			}
-			for _, s := range tt.wantErr {
-				if !strings.Contains(errs, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, errs)
-				}
-			}
+			expectCLI(t, tt.env, tt.args, tt.wantCode, tt.wantOut, tt.wantErr)
 		})
+	}
+}
+
+// expectCLI runs a command line and requires its exit code and the
+// substrings of its stdout and stderr.
+func expectCLI(t *testing.T, env, args []string, wantCode int, wantOut, wantErr []string) {
+	t.Helper()
+	code, out, errs := runCLI(t, env, args...)
+	if code != wantCode {
+		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, wantCode, out, errs)
+	}
+	for _, s := range wantOut {
+		if !strings.Contains(out, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, out)
+		}
+	}
+	for _, s := range wantErr {
+		if !strings.Contains(errs, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, errs)
+		}
 	}
 }
 

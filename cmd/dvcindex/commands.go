@@ -22,7 +22,9 @@ func newMigrateCmd(a *app) *cobra.Command {
 		Long: `Creates the database (clickhouse.database) if needed and applies every schema
 migration not yet recorded in its schema_migrations table, in order. Running it
 again on a current schema applies nothing. It then refreshes the reference
-units (units, unit_successors) from the data built into this binary.`,
+units (units, unit_successors) from refdata.units_file and
+refdata.agencies_file, by default the Hoài Nhơn files built into this binary
+(docs/refdata.md; 'dvcindex refdata check' validates them first).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -41,7 +43,7 @@ units (units, unit_successors) from the data built into this binary.`,
 			for _, m := range applied {
 				fmt.Fprintf(a.stdout, "applied %04d_%s\n", m.Version, m.Name)
 			}
-			units, err := transform.DefaultUnits()
+			units, err := a.engine(false).Units()
 			if err != nil {
 				return fmt.Errorf("reference units: %w", err)
 			}
@@ -185,6 +187,7 @@ func newDoctorCmd(a *app) *cobra.Command {
 		Use:   "doctor",
 		Short: "Check config, ClickHouse and sources, and say how to fix problems",
 		Long: `Checks the configuration (every key, with the file or variable it came from),
+the reference data files (refdata:, loaded as every run loads them),
 ClickHouse (reachable, version, rights to create, insert and select, schema
 current), the portal (credentials accepted, one page of each source reads),
 the personal-data key, every schedule (with its next three run times in local

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -82,5 +83,45 @@ func TestSyncProceduresLoadsTheCatalogueWithTimeLimitHistory(t *testing.T) {
 	}
 	if got := h.count("SELECT count() FROM {db}.v_runs WHERE source = 'procedures' AND status = 'success'"); got != 2 {
 		t.Errorf("%d successful procedure runs, want 2", got)
+	}
+}
+
+// TestMigrateWritesTheConfiguredUnits: with refdata.units_file set, migrate
+// writes that file's units and merger links, not the built-in Hoài Nhơn
+// set; a units file that does not load fails migrate naming the file.
+func TestMigrateWritesTheConfiguredUnits(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string { return writeTemp(t, dir, name, content) }
+	// A made-up miniature of another province: one ward merged in 2025.
+	const header = "gso_code,name,type,district_code,district_name,province_code,province_name,valid_from,valid_to,merged_into\n"
+	units := write("units.csv", header+
+		"1,Hà Nội,thanh_pho_tw,,,1,Hà Nội,2008-08-01,,\n"+
+		"2,Ba Đình,quan,2,Ba Đình,1,Hà Nội,2008-08-01,2025-06-30,\n"+
+		"4,Phúc Xá,phuong,2,Ba Đình,1,Hà Nội,2008-08-01,2025-06-30,7\n"+
+		"7,Ba Đình,phuong,,,1,Hà Nội,2025-07-01,,\n")
+	badUnits := write("bad-units.csv", header+"1,Hà Nội,thanh_pho_tw,,,1,Hà Nội,2008-08-01,2025-06-30,9\n")
+	agencies := write("agencies.csv", "agency_code,gso_code,valid_from,valid_to\n")
+	h := newHarness(t, simOptions(10))
+	env := []string{"DVC_REFDATA_UNITS_FILE=" + units, "DVC_REFDATA_AGENCIES_FILE=" + agencies}
+	code, out, errs := h.run(env, "migrate")
+	if code != 0 {
+		t.Fatalf("migrate exit %d: %s %s", code, out, errs)
+	}
+	if !strings.Contains(out, "reference data: 4 units, 1 successor links") {
+		t.Errorf("migrate printed %q", out)
+	}
+	for q, want := range map[string]uint64{
+		"SELECT count() FROM {db}.v_units":                                                   4,
+		"SELECT count() FROM {db}.v_units WHERE code = '21637'":                              0,
+		"SELECT count() FROM {db}.v_unit_successors WHERE from_code = '4' AND to_code = '7'": 1,
+		"SELECT count() FROM {db}.v_unit_successors":                                         1,
+	} {
+		if got := h.count(q); got != want {
+			t.Errorf("%s = %d, want %d", q, got, want)
+		}
+	}
+	code, _, errs = h.run([]string{"DVC_REFDATA_UNITS_FILE=" + badUnits, "DVC_REFDATA_AGENCIES_FILE=" + agencies}, "migrate")
+	if code != exitFailure || !strings.Contains(errs, "refdata.units_file "+badUnits) {
+		t.Errorf("migrate with a bad units file: exit %d, stderr %s", code, errs)
 	}
 }

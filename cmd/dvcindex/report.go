@@ -110,6 +110,7 @@ var trendLength = map[transform.PeriodKind]int{transform.Month: 6, transform.Qua
 
 // reportData computes what is missing and gathers the report of p.
 func (a *app) reportData(ctx context.Context, store *load.Store, p transform.Period) (report.Data, error) {
+	eng := a.engine(false)
 	var trend []transform.Period
 	q := p
 	for i := 0; i < trendLength[p.Kind]; i++ {
@@ -123,12 +124,12 @@ func (a *app) reportData(ctx context.Context, store *load.Store, p transform.Per
 		}
 		if !ok {
 			a.log.Info().Str("period", need.Code).Msg("report: computing a period that has no figures yet")
-			if err := a.engine(false).ComputeQuiet(ctx, store, need); err != nil {
+			if err := eng.ComputeQuiet(ctx, store, need); err != nil {
 				return report.Data{}, err
 			}
 		}
 	}
-	units, err := transform.DefaultUnits()
+	units, err := eng.Units()
 	if err != nil {
 		return report.Data{}, err
 	}
@@ -138,7 +139,7 @@ func (a *app) reportData(ctx context.Context, store *load.Store, p transform.Per
 	}
 	ind := a.cfg.Indicators
 	return store.ReportData(ctx, load.ReportRequest{
-		Period: p, TrendPeriods: trend, Units: units, Settings: a.engine(false).IndicatorSettings(),
+		Period: p, TrendPeriods: trend, Units: units, Settings: eng.IndicatorSettings(),
 		ProxyMinOwners: ind.ProxyMinOwners, StaffAccounts: staff,
 		Bands: report.Bands{Excellent: ind.BandExcellent, Good: ind.BandGood, Fair: ind.BandFair, Average: ind.BandAverage},
 	})

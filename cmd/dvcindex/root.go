@@ -72,6 +72,7 @@ Exit codes: 0 success, 1 failure, 2 usage error.`,
 		newReportCmd(a),
 		newServeCmd(a),
 		newDoctorCmd(a),
+		newRefDataCmd(a),
 		newVersionCmd(a),
 	)
 	return root

@@ -1,5 +1,6 @@
 // Package doctor owns the checks of `dvcindex doctor`: the configuration
-// (every key with its origin, every problem at once), the schedules, the
+// (every key with its origin, every problem at once), the reference data
+// files (refdata:, loaded as every run loads them), the schedules, the
 // personal-data key, ClickHouse (reachable, version, rights, schema,
 // freshness of every source), one read of each registered source (portal
 // probes, the file inbox, the national reporting API) and, instead of all

@@ -75,7 +75,7 @@ func (p Problems) Error() string {
 }
 
 // Run checks the configuration, then either the ClickHouse self-test
-// (selfTest) or the schedules, the personal-data key, ClickHouse with the
+// (selfTest) or the reference data, the schedules, the personal-data key, ClickHouse with the
 // freshness of every source, the portal and the national API. It prints
 // each check to Out as it runs, then the number of problems, and returns
 // Problems if there was any, nil otherwise.
@@ -85,10 +85,11 @@ func (d *Doctor) Run(ctx context.Context, selfTest bool) error {
 	if selfTest {
 		d.checkSelfTest(ctx, r)
 	} else {
+		rd := d.checkRefData(r)
 		d.checkSchedules(r)
 		d.checkPIIKey(r)
 		d.checkClickHouse(ctx, r)
-		d.checkPortal(ctx, r)
+		d.checkPortal(ctx, r, rd)
 		for _, src := range pipeline.Sources() {
 			if src.Host == pipeline.NationalHost {
 				d.checkOfficial(ctx, r, src)

@@ -19,7 +19,7 @@ import (
 // one unit and period) of each enabled portal source through its
 // registered Probe, and checks the inbox of the file source. It stops at
 // rejected credentials or a portal that does not answer.
-func (d *Doctor) checkPortal(ctx context.Context, r *report) {
+func (d *Doctor) checkPortal(ctx context.Context, r *report, rd *pipeline.RefData) {
 	p := d.cfg.Portal
 	r.section("portal (" + redact.URL(p.BaseURL) + ")")
 	client := extract.New(extract.Options{
@@ -27,11 +27,7 @@ func (d *Doctor) checkPortal(ctx context.Context, r *report) {
 		Timeout: min(p.Timeout.D(), 10*time.Second), MaxRetries: 1, RetryWait: 200 * time.Millisecond,
 		RetryMaxWait: time.Second, MaxBodyBytes: p.MaxBodyBytes, Logger: d.opts.Log,
 	})
-	pr, err := d.probeRequest()
-	if err != nil {
-		r.problem("portal", err.Error(), "rebuild dvcindex: its built-in reference units are damaged.")
-		return
-	}
+	pr := d.probeRequest(rd)
 	for i, name := range d.sources() {
 		src, _ := pipeline.Lookup(name)
 		switch {
@@ -46,20 +42,19 @@ func (d *Doctor) checkPortal(ctx context.Context, r *report) {
 }
 
 // probeRequest is what the probes ask about: the last closed month and
-// the first unit in scope on its last day.
-func (d *Doctor) probeRequest() (pipeline.ProbeRequest, error) {
+// the first unit in scope on its last day (none when the reference data
+// could not be loaded: checkRefData reported why).
+func (d *Doctor) probeRequest(rd *pipeline.RefData) pipeline.ProbeRequest {
 	now := d.opts.Now()
-	units, err := transform.DefaultUnits()
-	if err != nil {
-		return pipeline.ProbeRequest{}, err
-	}
 	month := transform.PeriodOf(transform.Month, now).Previous()
-	scope, _ := units.Scopes(month.LastDay())
 	pr := pipeline.ProbeRequest{Now: now, Month: month}
-	if len(scope) > 0 {
+	if rd == nil {
+		return pr
+	}
+	if scope, _ := rd.Units.Scopes(month.LastDay()); len(scope) > 0 {
 		pr.Unit = transform.PortalUnit(scope[0].Code, scope[0].Level)
 	}
-	return pr, nil
+	return pr
 }
 
 // probe reads one page of src (first: the first source, whose success

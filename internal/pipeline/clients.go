@@ -88,7 +88,7 @@ func (e *Engine) normalizer(source string, archived bool) (*transform.Normalizer
 	if err != nil {
 		return nil, fmt.Errorf("personal-data key: %w", err)
 	}
-	units, err := transform.DefaultUnits()
+	units, err := e.Units()
 	if err != nil {
 		return nil, fmt.Errorf("load reference units: %w", err)
 	}

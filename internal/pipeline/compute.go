@@ -71,7 +71,7 @@ func (e *Engine) refreshCalendar(ctx context.Context, store *load.Store) (*trans
 	if err := store.RefreshCalendar(ctx, cal); err != nil {
 		return nil, err
 	}
-	return transform.DefaultUnits()
+	return e.Units()
 }
 
 // calendar returns the working-day calendar: the user's holidays file if

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"io"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -9,6 +10,7 @@ import (
 	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/extract"
 	"github.com/dvcindex/dvcindex/load"
+	"github.com/dvcindex/dvcindex/transform"
 )
 
 // Observer is told what the engine did. It keeps extract, transform and
@@ -68,12 +70,30 @@ type Engine struct {
 	cfg  config.Config
 	log  zerolog.Logger
 	now  func() time.Time
+	// refData loads the reference data of cfg (LoadRefData) on first use
+	// and returns the same result to every later call.
+	refData func() (*RefData, error)
 }
 
 // New returns an engine for the configuration in opts.
 func New(opts Options) *Engine {
 	opts.setDefaults()
-	return &Engine{opts: opts, cfg: opts.Config, log: opts.Log, now: opts.Now}
+	return &Engine{opts: opts, cfg: opts.Config, log: opts.Log, now: opts.Now,
+		refData: sync.OnceValues(func() (*RefData, error) { return LoadRefData(opts.Config.RefData) })}
+}
+
+// RefData is the reference data of the configuration (refdata:), read on
+// first use and then shared by every run of the engine; a file that cannot
+// be loaded is the same error on every call.
+func (e *Engine) RefData() (*RefData, error) { return e.refData() }
+
+// Units are the reference units of RefData, with their agencies.
+func (e *Engine) Units() (*transform.Units, error) {
+	rd, err := e.refData()
+	if err != nil {
+		return nil, err
+	}
+	return rd.Units, nil
 }
 
 // Config is the engine's configuration.

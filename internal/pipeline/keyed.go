@@ -58,7 +58,7 @@ func (k keyed) backfill(ctx context.Context, e *Engine, store *load.Store, src S
 func (e *Engine) runKeyed(ctx context.Context, store *load.Store, src Source, periods []transform.Period,
 	onlyMissing, dryRun bool, command string) (Result, error) {
 	k := src.runner.(keyed)
-	units, err := transform.DefaultUnits()
+	units, err := e.Units()
 	if err != nil {
 		return Result{}, err
 	}

@@ -21,7 +21,7 @@ func init() {
 // petitionParser normalizes petition pages (as read, or as archived),
 // scrubbing the records of rejects with pii.key when it is set.
 func petitionParser(e *Engine, _ string, archived bool) (pageNormalizer, error) {
-	units, err := transform.DefaultUnits()
+	units, err := e.Units()
 	if err != nil {
 		return nil, err
 	}
