@@ -53,7 +53,7 @@ func TestRefDataBadFiles(t *testing.T) {
 	}{
 		{"successor that does not exist", []string{"DVC_REFDATA_UNITS_FILE=" + units, "DVC_REFDATA_AGENCIES_FILE=" + agencies},
 			[]string{"refdata", "check"}, exitFailure,
-			[]string{"refdata.units_file       " + units, "PROBLEM  refdata.units_file " + units + ": ", "merged into 9"}, []string{"1 problem(s)"}},
+			[]string{"refdata.units_file       " + units, "PROBLEM  refdata.units_file " + units + ":3:10: ", "merged into 9"}, []string{"1 problem(s)"}},
 		{"duplicate procedure code", []string{"DVC_REFDATA_PROCEDURES_FILE=" + badProcs},
 			[]string{"refdata", "check"}, exitFailure,
 			[]string{"PROBLEM  refdata.procedures_file " + badProcs + ":3:2: national_code 1.010824 already on line 2"}, []string{"1 problem(s)"}},

@@ -30,7 +30,7 @@ func TestCheckRefData(t *testing.T) {
 			"  ok       procedures: 6, from procedures-seed.csv (built in)",
 		}, true},
 		{"agency of an unknown unit", config.RefData{AgenciesFile: agencies}, []string{
-			"  PROBLEM  refdata.agencies_file: " + agencies + ": ",
+			"  PROBLEM  refdata.agencies_file: " + agencies + ":2:2: ",
 			"unknown GSO code 99999",
 			"           fix: correct " + agencies + " where the error says (docs/refdata.md describes every column)",
 		}, false},

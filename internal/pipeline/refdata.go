@@ -129,12 +129,11 @@ func (rd *RefData) loadUnits(units, agencies RefFile) error {
 
 // loadUnitFiles is the one call of transform's unit loader.
 //
-// TODO(issue 14): switch to transform.LoadUnitFiles(transform.UnitFiles{
-// UnitsName: units.Name, Units: units.data, AgenciesName: agencies.Name,
-// Agencies: agencies.data}) once it is merged: its errors name
-// file:line:column.
+// loadUnitFiles loads and validates a units and an agencies file; its
+// errors name file:line:column (transform.RefDataError).
 func loadUnitFiles(units, agencies RefFile) (*transform.Units, error) {
-	return transform.LoadUnits(units.data, agencies.data)
+	return transform.LoadUnitFiles(transform.UnitFiles{UnitsName: units.Name, Units: units.data,
+		AgenciesName: agencies.Name, Agencies: agencies.data})
 }
 
 // RefFiles names the units, agencies and procedures files of cfg, in that

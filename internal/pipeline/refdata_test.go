@@ -55,9 +55,9 @@ func TestLoadRefDataBlamesTheRightFile(t *testing.T) {
 	}{
 		{"another province", config.RefData{UnitsFile: units, AgenciesFile: agencies}, nil},
 		{"successor that does not exist", config.RefData{UnitsFile: badUnits, AgenciesFile: agencies},
-			[]string{UnitsFileKey + " " + badUnits + ": ", "merged into 7"}},
+			[]string{UnitsFileKey + " " + badUnits + ":2:10: ", "merged into 7"}},
 		{"agency of an unknown unit", config.RefData{UnitsFile: units, AgenciesFile: badAgencies},
-			[]string{AgenciesFileKey + " " + badAgencies + ": ", "unknown GSO code 2"}},
+			[]string{AgenciesFileKey + " " + badAgencies + ":2:2: ", "unknown GSO code 2"}},
 		{"bad level, and a missing file", config.RefData{ProceduresFile: badProcs, UnitsFile: filepath.Join(t.TempDir(), "none.csv")},
 			[]string{UnitsFileKey + " ", "none.csv", ProceduresFileKey + " ", badProcs + `:2:5: level "phuong": want xa, huyen or tinh`}},
 	}
