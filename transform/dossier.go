@@ -315,7 +315,10 @@ func (n *Normalizer) unit(c *ctx, r *rawDossier, d *Dossier) error {
 	case d.SubmittedAt != nil:
 		on = *d.SubmittedAt
 	}
-	unit, err := n.units.resolve(gso, agency, uname, on, n.unitNameKey)
+	// "UBND xã Tam Quan, huyện Đức Phổ": the part after the first comma
+	// names the parent, which tells apart communes that share a name.
+	name, parent, _ := strings.Cut(uname, ",")
+	unit, err := n.units.resolveIn(gso, agency, name, strings.TrimSpace(parent), on, n.unitNameKey)
 	if err != nil {
 		var ue *UnitError
 		if errors.As(err, &ue) {

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -104,7 +105,8 @@ func (pp *PetitionParser) Petition(raw []byte) (Petition, error) {
 	}
 	gso, _ := flexString(r.MaDonViHanhChinh)
 	name, _ := flexString(r.DonViXuLy)
-	u, err := pp.units.Resolve(gso, "", name, on)
+	name, parent, _ := strings.Cut(name, ",") // "UBND xã X, huyện Y": the parent tells apart shared names
+	u, err := pp.units.ResolveIn(gso, "", name, strings.TrimSpace(parent), on)
 	if err != nil {
 		field, value := FieldUnitName, r.DonViXuLy
 		if gso != "" {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestResolveAmbiguous uses good.csv: "Tam Quan" is a ward of Hoài Nhơn
@@ -106,5 +107,33 @@ func TestErrorListsCapped(t *testing.T) {
 	_, err = u.Resolve("", "", "Phường Không Có", day(t, "2025-08-01"))
 	if err == nil || !strings.Contains(err.Error(), "more") || len(err.Error()) > 2000 {
 		t.Errorf("error of %d bytes: %.300v", len(err.Error()), err)
+	}
+}
+
+// TestNormalizerUsesTheParentNamed: a dossier whose DonViXuLy names its
+// parent after a comma ("UBND phường Tam Quan, thị xã Đức Phổ") resolves
+// to that parent's commune; without the parent the shared name is
+// rejected with both candidates listed, never guessed.
+func TestNormalizerUsesTheParentNamed(t *testing.T) {
+	u, err := loadTestUnits(t, "testdata/units/good.csv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pii, _ := NewPseudonymizer([]byte("test-key-0123456789abcdef0123456789"))
+	n, err := NewNormalizer(NormalizerOptions{Units: u, PII: pii, Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record := func(unit string) []byte {
+		return []byte(`{"MaHoSo":"X-1","MaTTHC":"1.010824.000.00.00.H08","TrangThaiHoSo":1,"NgayTiepNhan":"20240716080000",` +
+			`"NgayCapNhat":"20240716080000","DonViXuLy":"` + unit + `"}`)
+	}
+	d, err := n.Dossier(record("UBND phường Tam Quan, thị xã Đức Phổ"))
+	if err != nil || d.UnitCode != "200" {
+		t.Fatalf("with its parent: unit %q, err %v; want 200", d.UnitCode, err)
+	}
+	_, err = n.Dossier(record("UBND phường Tam Quan"))
+	if !errors.Is(err, ErrAmbiguousUnit) || !strings.Contains(err.Error(), "100 Tam Quan") || !strings.Contains(err.Error(), "200 Tam Quan") {
+		t.Fatalf("without a parent: %v, want an ambiguity listing both", err)
 	}
 }
