@@ -48,9 +48,11 @@ if [ "${statuses[0]}" != 0 ] || [ "${statuses[1]}" != 0 ]; then
   echo "tests failed (go test exit ${statuses[0]}, report exit ${statuses[1]})" >&2
   exit 1
 fi
-# Tests too slow under the race detector (build tag !race), on their own:
-# reprocess over a 200k-dossier archive equals a fresh sync.
-go test -json -count=1 -timeout 15m -run 'At200k$' ./cmd/dvcindex 2>&1 | "$report"
+# Tests over large data, too slow under the race detector (build tag
+# !race; the code paths they run are race-tested by the smaller tests), on
+# their own: reprocess over a 200k-dossier archive equals a fresh sync, and
+# a year of data (100k dossiers) reconciles with the published scores.
+go test -json -count=1 -timeout 15m -run 'At200k$|TestComputeAgreesWithOfficialScores$' ./cmd/dvcindex 2>&1 | "$report"
 # The self-test a user runs on a current server, run here as a user would.
 # (The listing of every configuration key is left out; problems are not.)
 DVC_CLICKHOUSE_ADDR="$addr" go run ./cmd/dvcindex --log-format json doctor --selftest | grep -v '^  [a-z_.]* *= '
