@@ -3,6 +3,7 @@ package pipeline
 import (
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/dvcindex/dvcindex/config"
@@ -72,4 +73,21 @@ func TestRegisterRefusesDuplicates(t *testing.T) {
 	}()
 	src, _ := Lookup("dossiers")
 	Register(src)
+}
+
+// TestReadmeShowsThePetitionsSource: the README's "Adding a source" shows
+// source_petitions.go as it is (less its imports).
+func TestReadmeShowsThePetitionsSource(t *testing.T) {
+	src, err := os.ReadFile("source_petitions.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := strings.Index(string(src), "// The petitions source")
+	if at < 0 || !strings.Contains(string(readme), string(src[at:])) {
+		t.Error("README's 'Adding a source' no longer shows internal/pipeline/source_petitions.go as it is: copy it again")
+	}
 }
