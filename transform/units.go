@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"slices"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -156,6 +157,72 @@ func normCode(s string) string {
 	return t
 }
 
+// codeWidth is the width of a GSO code at a level: 2 digits for a
+// province, 3 for a district, 5 for a commune (0: unknown level).
+func codeWidth(level int) int {
+	switch level {
+	case levelProvince:
+		return 2
+	case levelDistrict:
+		return 3
+	case levelCommune:
+		return 5
+	}
+	return 0
+}
+
+// canonCode is a GSO code as the units file stores it: normCode, then
+// zero-padded to the width of its level, so that codes of different levels
+// that differ only in leading zeros (Hà Nội 01, Ba Đình 001, Phúc Xá 00001)
+// stay apart. Codes already at their width (every Hoài Nhơn code) are
+// unchanged.
+func canonCode(s string, width int) string {
+	c := normCode(s)
+	if c == "" || len(c) >= width {
+		return c
+	}
+	return strings.Repeat("0", width-len(c)) + c
+}
+
+// codesOf are the stored codes a code from a record or the agencies file
+// may mean: itself as given (spaces dropped), else its digits padded to
+// each level's width, else without zeros. Usually one; several when only
+// the level tells them apart.
+func (u *Units) codesOf(raw string) []string {
+	given := strings.Map(func(r rune) rune {
+		if isSpaceOrFormat(r) {
+			return -1
+		}
+		return r
+	}, raw)
+	if _, ok := u.byCode[given]; ok {
+		return []string{given}
+	}
+	var out []string
+	for _, w := range []int{5, 3, 2, 0} {
+		if c := canonCode(given, w); len(u.byCode[c]) > 0 && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// codeOn is the unit of a record's code valid on on: ok false when none
+// is; ambiguous when the code's digits name units of several levels that
+// are all valid then (the record must give the code at its width).
+func (u *Units) codeOn(raw string, on time.Time) (un Unit, ok bool, ambiguous []string) {
+	for _, c := range u.codesOf(raw) {
+		if v, found := u.unitOn(c, on); found {
+			if ok {
+				ambiguous = append(ambiguous, un.Code+" "+un.Name, v.Code+" "+v.Name)
+				continue
+			}
+			un, ok = v, true
+		}
+	}
+	return un, ok, ambiguous
+}
+
 func normAgency(s string) string {
 	return strings.ToUpper(strings.Map(func(r rune) rune {
 		if isSpaceOrFormat(r) {
@@ -190,8 +257,8 @@ func (u *Units) Successors() []UnitSuccessor {
 
 // Name returns the name of code on the day of on.
 func (u *Units) Name(code string, on time.Time) (string, bool) {
-	un, ok := u.unitOn(normCode(code), on)
-	return un.Name, ok
+	un, ok, amb := u.codeOn(code, on)
+	return un.Name, ok && len(amb) == 0
 }
 
 func (u *Units) unitOn(code string, on time.Time) (Unit, bool) {
@@ -337,9 +404,17 @@ func (u *Units) resolveIn(gso, agencyID, name, parent string, on time.Time, name
 	}
 	var r unitRef
 	if gso != "" {
-		un, ok := u.unitOn(normCode(gso), on)
+		un, ok, amb := u.codeOn(gso, on)
+		if len(amb) > 0 {
+			return Unit{}, &UnitError{Field: FieldUnitCode, Value: gso, On: on, Err: ErrAmbiguousUnit,
+				Reason: "ambiguous, the code's digits name " + strings.Join(amb, ", ") + "; give the code at its level's width (province 2 digits, district 3, commune 5)"}
+		}
 		if !ok {
-			return Unit{}, &UnitError{Field: FieldUnitCode, Value: gso, On: on, Reason: "no unit has this GSO code on that date" + u.otherPeriods(normCode(gso)) + "; expected one of: " + u.validList(on)}
+			other := ""
+			if codes := u.codesOf(gso); len(codes) > 0 {
+				other = u.otherPeriods(codes[0])
+			}
+			return Unit{}, &UnitError{Field: FieldUnitCode, Value: gso, On: on, Reason: "no unit has this GSO code on that date" + other + "; expected one of: " + u.validList(on)}
 		}
 		r = unitRef{un, true, FieldUnitCode, gso}
 	}

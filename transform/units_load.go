@@ -251,19 +251,26 @@ func loadUnitFiles(f UnitFiles, checkParents bool) (*Units, error) {
 	if t == nil {
 		return nil, joinErrs(errs)
 	}
-	var lines []int // file line of each unit
+	var parsed []Unit
+	var rowLines []int
 	for _, r := range t.rows {
 		un, rerrs := u.parseUnitRow(t, r)
 		if errs = append(errs, rerrs...); len(rerrs) > 0 {
 			continue
 		}
+		parsed, rowLines = append(parsed, un), append(rowLines, r.line)
+	}
+	padCollisions(parsed)
+	var lines []int // file line of each unit
+	for k, un := range parsed {
+		line := rowLines[k]
 		for _, j := range u.byCode[un.Code] {
 			if overlaps(u.units[j], un, u.loc) {
-				errs = append(errs, t.errAt(r.line, "gso_code", "code %s valid %s overlaps %s on line %d", un.Code, un.period(u.loc), u.units[j].period(u.loc), lines[j]))
+				errs = append(errs, t.errAt(line, "gso_code", "code %s valid %s overlaps %s on line %d", un.Code, un.period(u.loc), u.units[j].period(u.loc), lines[j]))
 			}
 		}
 		u.addUnit(un)
-		lines = append(lines, r.line)
+		lines = append(lines, line)
 	}
 	if checkParents {
 		errs = append(errs, u.checkParents(t, lines)...)
@@ -277,6 +284,34 @@ func loadUnitFiles(f UnitFiles, checkParents bool) (*Units, error) {
 		return nil, joinErrs(errs)
 	}
 	return u, nil
+}
+
+// padCollisions stores every code of the file at its level's width
+// (canonCode) when any two units of different levels share their digits
+// without leading zeros — as real GSO codes do: Hà Nội 01, Ba Đình 001,
+// Phúc Xá 00001 are all "1". A file without such codes keeps the codes
+// normCode gives (every province slice, the shipped ones included), so it
+// loads as it always did.
+func padCollisions(units []Unit) {
+	levels := map[string]int{}
+	collide := false
+	for _, un := range units {
+		c, l := normCode(un.Code), typeLevel(un.Type)
+		if prev, seen := levels[c]; seen && prev != l {
+			collide = true
+		}
+		levels[c] = l
+	}
+	if !collide {
+		return
+	}
+	for i := range units {
+		un := &units[i]
+		w := codeWidth(typeLevel(un.Type))
+		un.Code, un.MergedInto = canonCode(un.Code, w), canonCode(un.MergedInto, w)
+		un.DistrictCode = canonCode(un.DistrictCode, codeWidth(levelDistrict))
+		un.ProvinceCode = canonCode(un.ProvinceCode, codeWidth(levelProvince))
+	}
 }
 
 // parseUnitRow parses one row of the units file.
@@ -312,7 +347,10 @@ func (u *Units) checkParents(t *csvTable, lines []int) []error {
 	var errs []error
 	for i, un := range u.units {
 		for _, p := range []struct{ col, code string }{{"district_code", un.DistrictCode}, {"province_code", un.ProvinceCode}} {
-			code := normCode(p.code)
+			code := p.code
+			if len(u.byCode[code]) == 0 {
+				code = normCode(code)
+			}
 			if _, ok := u.byCode[code]; code != "" && code != un.Code && !ok {
 				errs = append(errs, t.errAt(lines[i], p.col, "unknown parent: %s %s of %s %s is no unit of %s", p.col, p.code, un.Code, un.Name, t.file))
 			}
@@ -350,8 +388,15 @@ func (u *Units) loadAgencies(file string, data []byte) []error {
 			continue
 		}
 		a := agency{code: normAgency(t.get(r, "agency_code")), gso: normCode(t.get(r, "gso_code")), validFrom: from, validTo: to}
-		if _, ok := u.byCode[a.gso]; !ok {
+		switch codes := u.codesOf(t.get(r, "gso_code")); len(codes) {
+		case 0:
 			errs = append(errs, t.errAt(r.line, "gso_code", "%s points to unknown GSO code %s", a.code, a.gso))
+			continue
+		case 1:
+			a.gso = codes[0]
+		default:
+			errs = append(errs, t.errAt(r.line, "gso_code", "%s: GSO code %s names units of several levels (%s): give it at its level's width",
+				a.code, a.gso, strings.Join(codes, ", ")))
 			continue
 		}
 		for _, b := range u.agencies[a.code] {
