@@ -1,12 +1,12 @@
 package transform
 
 import (
-	"slices"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
