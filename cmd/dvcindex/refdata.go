@@ -2,13 +2,10 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/internal/pipeline"
 	"github.com/dvcindex/dvcindex/transform"
 )
@@ -46,11 +43,11 @@ what is wrong) if not; 2 if a configured file cannot be read at all.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			rd, err := pipeline.LoadRefData(a.cfg.RefData)
-			printRefFiles(a.stdout, a.cfg.RefData)
+			pipeline.WriteRefFiles(a.stdout, a.cfg.RefData)
 			if err != nil {
-				return refDataProblems(a.stdout, err)
+				return pipeline.WriteRefProblems(a.stdout, err)
 			}
-			printRefSummary(a.stdout, rd.Summary())
+			pipeline.WriteRefSummary(a.stdout, rd.Summary())
 			fmt.Fprintln(a.stdout, "reference data valid")
 			return nil
 		},
@@ -78,91 +75,12 @@ last day — then the agency identifiers valid that day with their unit.`,
 			}
 			rd, err := pipeline.LoadRefData(a.cfg.RefData)
 			if err != nil {
-				return refDataProblems(a.stdout, err)
+				return pipeline.WriteRefProblems(a.stdout, err)
 			}
-			printUnitsOn(a.stdout, rd, day)
+			pipeline.WriteUnitsOn(a.stdout, rd, day)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&on, "on", "", "the day (yyyy-mm-dd, Asia/Ho_Chi_Minh) whose units are listed; default today")
 	return cmd
-}
-
-// printRefFiles names the file behind each reference key.
-func printRefFiles(w io.Writer, cfg config.RefData) {
-	for _, f := range pipeline.RefFiles(cfg) {
-		fmt.Fprintf(w, "%-24s %s\n", f.Key, f)
-	}
-}
-
-// refDataProblems prints each problem of LoadRefData's error and returns
-// the command's error (exit 1).
-func refDataProblems(w io.Writer, err error) error {
-	errs := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	}
-	for _, e := range errs {
-		fmt.Fprintf(w, "PROBLEM  %v\n", e)
-	}
-	return fmt.Errorf("reference data: %d problem(s), listed above; docs/refdata.md describes the files", len(errs))
-}
-
-func printRefSummary(w io.Writer, s pipeline.RefSummary) {
-	fmt.Fprintf(w, "\nunits: %d validity periods of %d GSO codes\n", s.Periods, s.Codes)
-	for _, c := range s.ByLevel {
-		fmt.Fprintf(w, "  level %-14s %5d\n", c.Name, c.N)
-	}
-	for _, c := range s.ByType {
-		fmt.Fprintf(w, "  type  %-14s %5d\n", c.Name, c.N)
-	}
-	fmt.Fprintf(w, "agencies: %d identifiers\nprocedures: %d\nmerger links (merged_into): %d\n", s.Agencies, s.Procedures, len(s.Links))
-	for _, l := range s.Links {
-		note := ""
-		if l.ContinuesSameCode {
-			note = " (same code, new name or boundary)"
-		}
-		fmt.Fprintf(w, "  from %s  %s %s → %s %s%s\n", l.Date.Format(time.DateOnly), l.From, l.FromName, l.To, l.ToName, note)
-	}
-}
-
-// printUnitsOn prints the units and the agencies valid on day.
-func printUnitsOn(w io.Writer, rd *pipeline.RefData, day time.Time) {
-	dash := func(s string) string {
-		if s == "" {
-			return "-"
-		}
-		return s
-	}
-	fmt.Fprintf(w, "units valid on %s, from %s\n", day.Format(time.DateOnly), rd.Files[0])
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CODE\tNAME\tTYPE\tDISTRICT\tPROVINCE\tVALID FROM\tVALID TO\tSUCCESSOR")
-	for _, u := range rd.UnitsOn(day) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Code, u.Name, u.Type, dash(joinCodeName(u.DistrictCode, u.DistrictName)),
-			dash(joinCodeName(u.ProvinceCode, u.ProvinceName)), u.ValidFrom.Format(time.DateOnly), lastDay(u.ValidTo), dash(u.MergedInto))
-	}
-	_ = tw.Flush()
-	fmt.Fprintf(w, "\nagencies valid on %s, from %s\n", day.Format(time.DateOnly), rd.Files[1])
-	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "AGENCY CODE\tGSO CODE\tUNIT\tVALID FROM\tVALID TO")
-	for _, ag := range rd.AgenciesOn(day) {
-		name, _ := rd.Units.Name(ag.GSOCode, day)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ag.Code, ag.GSOCode, dash(name), ag.ValidFrom.Format(time.DateOnly), lastDay(ag.ValidTo))
-	}
-	_ = tw.Flush()
-}
-
-func joinCodeName(code, name string) string {
-	if code == "" {
-		return name
-	}
-	return code + " " + name
-}
-
-// lastDay renders a last valid day, nil = "open".
-func lastDay(t *time.Time) string {
-	if t == nil {
-		return "open"
-	}
-	return t.In(transform.HoChiMinh()).Format(time.DateOnly)
 }
