@@ -20,6 +20,11 @@ import (
 // back.
 const maxFastKey = 64
 
+// maxFastDepth is the deepest nesting the fast path follows; deeper
+// records (no portal record nests past 3) fall back, so that the work per
+// record stays linear in its size.
+const maxFastDepth = 16
+
 // fastVisit is a visit held back until the whole record scrubbed on the
 // fast path (a fallback must not count a field twice).
 type fastVisit struct {
@@ -39,7 +44,7 @@ func (p *Pseudonymizer) scrubFast(out *bytes.Buffer, s *Schema, raw []byte, visi
 	if visit != nil {
 		visits = make([]fastVisit, 0, 48)
 	}
-	if !p.fastObject(out, &sc, s, &visits) || !sc.AtEnd() {
+	if !p.fastObject(out, &sc, s, &visits, 0) || !sc.AtEnd() {
 		return false
 	}
 	b := out.Bytes()
@@ -51,7 +56,10 @@ func (p *Pseudonymizer) scrubFast(out *bytes.Buffer, s *Schema, raw []byte, visi
 
 // fastObject scrubs the object at sc. visits, if not nil, receives its
 // members (the top level only: nested calls pass nil).
-func (p *Pseudonymizer) fastObject(out *bytes.Buffer, sc *jsonscan.Scanner, s *Schema, visits *[]fastVisit) bool {
+func (p *Pseudonymizer) fastObject(out *bytes.Buffer, sc *jsonscan.Scanner, s *Schema, visits *[]fastVisit, depth int) bool {
+	if depth > maxFastDepth {
+		return false
+	}
 	out.WriteByte('{')
 	n := 0
 	ok := sc.Members(func(key []byte, escaped bool, sc *jsonscan.Scanner) bool {
@@ -75,7 +83,7 @@ func (p *Pseudonymizer) fastObject(out *bytes.Buffer, sc *jsonscan.Scanner, s *S
 		writeJSONString(out, stored)
 		out.WriteByte(':')
 		at := out.Len()
-		if !p.fastValue(out, val, f, known) {
+		if !p.fastValue(out, val, f, known, depth) {
 			return false
 		}
 		if visits != nil && *visits != nil {
@@ -88,35 +96,38 @@ func (p *Pseudonymizer) fastObject(out *bytes.Buffer, sc *jsonscan.Scanner, s *S
 }
 
 // fastValue writes one member's value as scrubObject does.
-func (p *Pseudonymizer) fastValue(out *bytes.Buffer, val []byte, f schemaField, known bool) bool {
+func (p *Pseudonymizer) fastValue(out *bytes.Buffer, val []byte, f schemaField, known bool, depth int) bool {
 	switch {
 	case !known:
 		return p.fastHashed(out, KindOther, val)
 	case f.kind != "":
 		return p.fastHashed(out, f.kind, val)
 	case f.elem != nil && (val[0] == '{' || val[0] == '['):
-		return p.fastRaw(out, val, f.elem)
+		return p.fastRaw(out, val, f.elem, depth+1)
 	case f.list && val[0] == '[':
-		return p.fastElements(out, val, func(el []byte) bool { return p.fastScalar(out, el) })
+		return p.fastElements(out, val, depth+1, func(el []byte) bool { return p.fastScalar(out, el) })
 	}
 	return p.fastScalar(out, val)
 }
 
 // fastRaw is scrubRaw: an object filtered, an array element by element, a
 // scalar hashed.
-func (p *Pseudonymizer) fastRaw(out *bytes.Buffer, v []byte, s *Schema) bool {
+func (p *Pseudonymizer) fastRaw(out *bytes.Buffer, v []byte, s *Schema, depth int) bool {
 	switch v[0] {
 	case '{':
 		sc := jsonscan.Scanner{B: v}
-		return p.fastObject(out, &sc, s, nil)
+		return p.fastObject(out, &sc, s, nil, depth)
 	case '[':
-		return p.fastElements(out, v, func(el []byte) bool { return p.fastRaw(out, el, s) })
+		return p.fastElements(out, v, depth, func(el []byte) bool { return p.fastRaw(out, el, s, depth+1) })
 	}
 	return p.fastHashed(out, KindOther, v)
 }
 
 // fastElements writes the array v, each element through fn.
-func (p *Pseudonymizer) fastElements(out *bytes.Buffer, v []byte, fn func(el []byte) bool) bool {
+func (p *Pseudonymizer) fastElements(out *bytes.Buffer, v []byte, depth int, fn func(el []byte) bool) bool {
+	if depth > maxFastDepth {
+		return false
+	}
 	sc := jsonscan.Scanner{B: v}
 	out.WriteByte('[')
 	n := 0

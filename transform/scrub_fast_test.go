@@ -70,6 +70,9 @@ func FuzzScrubFastPath(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		if bytes.Count(raw, []byte("["))+bytes.Count(raw, []byte("{")) > 256 {
+			return // deep nesting: the fast path declines it (maxFastDepth), and the reference path is slow on it
+		}
 		fast, slow, ok, fv, sv := scrubBoth(p, dossierSchema, raw)
 		if ok && (!bytes.Equal(fast, slow) || fv != sv) {
 			t.Errorf("%q:\nfast %s\nslow %s", raw, fast, slow)
