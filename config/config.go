@@ -67,6 +67,11 @@ type ClickHouse struct {
 	TLS           bool   `yaml:"tls"`             // connect with TLS (the server's secure native port, 9440 by default)
 	CAFile        string `yaml:"ca_file"`         // PEM bundle of the CAs to trust; "" = the system's
 	TLSServerName string `yaml:"tls_server_name"` // name the certificate must carry; "" = the host of addr
+	// A replicated, sharded cluster (docs/cluster.md). Cluster is the name in
+	// the servers' remote_servers; "" = one server, exactly as before.
+	Cluster     string   `yaml:"cluster"`
+	ShardingKey string   `yaml:"sharding_key"` // how dossier rows are spread over shards: dossier_id
+	DDLTimeout  Duration `yaml:"ddl_timeout"`  // how long an ON CLUSTER statement waits for every node
 }
 
 // Portal is the source API (portal-api.md).
@@ -326,6 +331,7 @@ func Default() Config {
 			Addr: AddrList{"127.0.0.1:9000"}, Database: "dvc", Username: "default",
 			BatchRows: 10000, DialTimeout: Duration(10 * time.Second), ReadTimeout: Duration(5 * time.Minute),
 			MaxRetries: 3, RetryWait: Duration(time.Second),
+			ShardingKey: "dossier_id", DDLTimeout: Duration(2 * time.Minute),
 		},
 		Portal: Portal{
 			BaseURL: "http://127.0.0.1:8089", PageSize: 1000, Timeout: Duration(30 * time.Second),

@@ -90,7 +90,18 @@ func (v *checker) clickHouse() {
 	v.positive("clickhouse.read_timeout", ch.ReadTimeout)
 	v.intRange("clickhouse.max_retries", ch.MaxRetries, 0, 100, "")
 	v.positive("clickhouse.retry_wait", ch.RetryWait)
+	if ch.Cluster != "" && !ValidIdentifier(ch.Cluster) {
+		v.bad("clickhouse.cluster", "%q is not a valid cluster name (letters, digits, _; as in the servers' remote_servers)", ch.Cluster)
+	}
+	// Every version of a dossier must land on one shard, or FINAL on the
+	// Distributed tables would keep two of them: only keys that never
+	// change for a dossier are accepted.
+	v.oneOf("clickhouse.sharding_key", ch.ShardingKey, ShardingKeys()...)
+	v.positive("clickhouse.ddl_timeout", ch.DDLTimeout)
 }
+
+// ShardingKeys are the accepted values of clickhouse.sharding_key.
+func ShardingKeys() []string { return []string{"dossier_id"} }
 
 func (v *checker) portal() {
 	p := v.c.Portal

@@ -13,8 +13,8 @@ import (
 // key, fails here.
 func TestBadConfigFiles(t *testing.T) {
 	want := map[string][]string{
-		"clickhouse.bad.yml": {"clickhouse.addr", "clickhouse.batch_rows", "clickhouse.database", "clickhouse.dial_timeout",
-			"clickhouse.max_retries", "clickhouse.username"},
+		"clickhouse.bad.yml": {"clickhouse.addr", "clickhouse.batch_rows", "clickhouse.cluster", "clickhouse.database",
+			"clickhouse.ddl_timeout", "clickhouse.dial_timeout", "clickhouse.max_retries", "clickhouse.sharding_key", "clickhouse.username"},
 		"portal.bad.yml": {"portal.base_url", "portal.concurrency", "portal.page_size", "portal.retry_max_wait",
 			"sources.petitions.page_size"},
 		"sync.bad.yml":        {"sync.min_window", "sync.window", "sync.workers"},

@@ -28,8 +28,10 @@ ORDER BY first, run_id`
 FROM {db}.raw_pages
 WHERE source = @source AND run_id = @run AND toInt64(toUInt32(window_to)) > @from AND toInt64(toUInt32(window_from)) < @to
 ORDER BY fetched_at, request, page`
-	archiveMonthsSQL = `SELECT DISTINCT toUInt32(partition) AS month FROM system.parts
-WHERE database = @db AND table = 'raw_pages' AND active`
+	// The months of the archive (its partitions: toYYYYMM(fetched_at)),
+	// read from the table rather than system.parts, which on a cluster
+	// knows only the parts of the node asked.
+	archiveMonthsSQL = `SELECT DISTINCT toUInt32(toYYYYMM(fetched_at)) AS month FROM {db}.raw_pages`
 )
 
 // archivePagesPerBlock is how many archived pages one block read carries.
@@ -185,7 +187,7 @@ func (p RawPage) Lines() [][]byte {
 // (archive.keep): whole partitions, so a month goes once all of it is
 // older than the retention. It returns the months dropped.
 func (s *Store) DropArchiveBefore(ctx context.Context, cutoff time.Time) ([]int, error) {
-	rows, err := s.conn.Query(ctx, archiveMonthsSQL, clickhouse.Named("db", s.Database()))
+	rows, err := s.conn.Query(ctx, s.SQL(archiveMonthsSQL))
 	if err != nil {
 		return nil, fmt.Errorf("list the archive's months: %w", err)
 	}

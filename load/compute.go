@@ -332,6 +332,22 @@ func (s *Store) RefreshCalendar(ctx context.Context, cal *transform.Calendar) er
 // partitions and never drop a compute that is running or still published;
 // the one with the later version wins the views once both committed.
 func (s *Store) Compute(ctx context.Context, req ComputeRequest) (ComputeResult, error) {
+	if s.Cluster() == "" {
+		return s.compute(ctx, req)
+	}
+	node, err := s.pinnedNode(ctx)
+	if err != nil {
+		return ComputeResult{}, fmt.Errorf("compute %s: %w", req.Period.Code, err)
+	}
+	defer node.Close()
+	if err := s.SyncReplicas(ctx); err != nil {
+		return ComputeResult{}, fmt.Errorf("compute %s: %w", req.Period.Code, err)
+	}
+	return node.compute(ctx, req)
+}
+
+// compute is Compute on one server, or on one node of a cluster.
+func (s *Store) compute(ctx context.Context, req ComputeRequest) (ComputeResult, error) {
 	req.Settings.setDefaults()
 	p := req.Period
 	units, links := req.Units.Scopes(p.LastDay())

@@ -79,6 +79,7 @@ func Migrations() ([]Migration, error) {
 
 const (
 	createDatabaseSQL   = `CREATE DATABASE IF NOT EXISTS {db}`
+	dropDatabaseSQL     = `DROP DATABASE IF EXISTS {db}`
 	createMigrationsSQL = `CREATE TABLE IF NOT EXISTS {db}.schema_migrations
 (version UInt32, name String, applied_at DateTime('Asia/Ho_Chi_Minh'))
 ENGINE = ReplacingMergeTree(applied_at) ORDER BY version`
@@ -89,7 +90,9 @@ ENGINE = ReplacingMergeTree(applied_at) ORDER BY version`
 // Migrate creates the database if needed and applies every migration not yet
 // recorded in schema_migrations, in order, recording each after all its
 // statements succeeded. Statements are idempotent, so a migration interrupted
-// half-way is simply applied again. It returns the migrations it applied
+// half-way is simply applied again. On a cluster every statement is run ON
+// CLUSTER (chsql's Schema) and schema_migrations is replicated to every node,
+// so a second node never applies a migration again. It returns the migrations it applied
 // (none when the schema is current).
 func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
 	all, err := Migrations()
@@ -101,7 +104,7 @@ func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
 
 func (s *Store) migrate(ctx context.Context, all []Migration) ([]Migration, error) {
 	for _, stmt := range []string{createDatabaseSQL, createMigrationsSQL} {
-		if err := s.Exec(ctx, stmt); err != nil {
+		if err := s.ddl(ctx, stmt, 0); err != nil {
 			return nil, fmt.Errorf("migrate: prepare %s: %w", s.opts.Database, err)
 		}
 	}
@@ -115,7 +118,7 @@ func (s *Store) migrate(ctx context.Context, all []Migration) ([]Migration, erro
 			continue
 		}
 		for i, stmt := range m.Statements() {
-			if err := s.Exec(ctx, stmt); err != nil {
+			if err := s.ddl(ctx, stmt, m.Version); err != nil {
 				return applied, fmt.Errorf("migration %04d_%s statement %d: %w", m.Version, m.Name, i+1, err)
 			}
 		}
@@ -129,6 +132,16 @@ func (s *Store) migrate(ctx context.Context, all []Migration) ([]Migration, erro
 		s.opts.Logger.Info().Uint32("version", m.Version).Str("migration", m.Name).Msg("migration applied")
 	}
 	return applied, nil
+}
+
+// DropDatabase drops the database and every table in it (on every node of
+// a cluster): for tests and the self-test, which work in databases of their
+// own.
+func (s *Store) DropDatabase(ctx context.Context) error {
+	if err := s.ddl(ctx, dropDatabaseSQL, 0); err != nil {
+		return fmt.Errorf("drop database %s: %w", s.opts.Database, err)
+	}
+	return nil
 }
 
 // PendingMigrations lists migrations not yet applied (for doctor and readyz).

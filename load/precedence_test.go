@@ -42,7 +42,7 @@ func TestMigrationReversionsLegacyDossiers(t *testing.T) {
 		t.Fatalf("%s is set but ClickHouse is unreachable: %v", chtest.EnvVar, err)
 	}
 	t.Cleanup(func() {
-		if err := s.Exec(context.Background(), "DROP DATABASE IF EXISTS {db}"); err != nil {
+		if err := s.DropDatabase(context.Background()); err != nil {
 			t.Errorf("drop the test database: %v", err)
 		}
 		if err := s.Close(); err != nil {

@@ -14,7 +14,9 @@ import (
 // "important", so a server that does not know one refuses every query while
 // ping still succeeds; that is why nothing outside this list is ever sent.
 // insert_distributed_sync is an alias of distributed_foreground_insert on
-// current releases. The SQL lint (internal/sqllint) checks SETTINGS clauses
+// current releases. An Int64 setting (distributed_ddl_task_timeout) reaches
+// 18.16 zigzag-decoded from the unsigned varint clickhouse-go sends (3
+// arrives as -2): send one only as ddlTimeoutValue does, read back. The SQL lint (internal/sqllint) checks SETTINGS clauses
 // against the same list.
 func PortableSettings() map[string]bool {
 	return map[string]bool{
@@ -37,9 +39,16 @@ func PortableSettings() map[string]bool {
 // connectionSettings are sent with every query. join_use_nulls is pinned to
 // its 18.16 default, which is also the current default, so that a server
 // profile that changes it cannot change what an unmatched LEFT JOIN column
-// holds (every query is written for 0: defaults, not NULLs).
-func connectionSettings() clickhouse.Settings {
-	return clickhouse.Settings{"join_use_nulls": 0}
+// holds (every query is written for 0: defaults, not NULLs). On a cluster,
+// insert_distributed_sync makes an insert into a Distributed table return
+// only once every shard it touched has stored its rows: a batch is
+// acknowledged, and a watermark moves, only after that.
+func connectionSettings(cluster bool) clickhouse.Settings {
+	set := clickhouse.Settings{"join_use_nulls": 0}
+	if cluster {
+		set["insert_distributed_sync"] = 1
+	}
+	return set
 }
 
 // checkSettings reports the settings that are not in PortableSettings, so

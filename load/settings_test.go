@@ -13,7 +13,13 @@ import (
 // in the allow-list, with an integer or boolean value, and the obsolete
 // LowCardinality switch is not among them.
 func TestConnectionSettingsArePortable(t *testing.T) {
-	set := connectionSettings()
+	if v, ok := connectionSettings(true)["insert_distributed_sync"]; v != 1 || !ok {
+		t.Errorf("on a cluster insert_distributed_sync = %v (set %v); a batch must be acknowledged by every shard", v, ok)
+	}
+	if _, ok := connectionSettings(false)["insert_distributed_sync"]; ok {
+		t.Error("insert_distributed_sync sent to a single server")
+	}
+	set := connectionSettings(true)
 	if err := checkSettings(set); err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,11 @@ type Options struct {
 	Logger    zerolog.Logger
 	// TLS, when not nil, secures the native protocol (clickhouse.tls).
 	TLS *tls.Config
+	// Cluster names the cluster of a replicated, sharded warehouse
+	// (clickhouse.cluster, docs/cluster.md); "" = one server.
+	Cluster     string
+	ShardingKey string        // clickhouse.sharding_key; "" = ShardingKeyDossierID
+	DDLTimeout  time.Duration // how long ON CLUSTER DDL waits for every node; default 2 minutes
 }
 
 func (o *Options) setDefaults() {
@@ -63,6 +68,9 @@ func (o *Options) setDefaults() {
 	if o.RetryWait == 0 {
 		o.RetryWait = time.Second
 	}
+	if o.DDLTimeout <= 0 {
+		o.DDLTimeout = 2 * time.Minute
+	}
 }
 
 // ErrUnavailable marks errors where ClickHouse could not be reached or went
@@ -75,6 +83,9 @@ type Store struct {
 	conn driver.Conn
 	opts Options
 	sql  chsql.Dialect // renders {db} (and, on a cluster, {on_cluster})
+	// ddlTimeout is the value sent as distributed_ddl_task_timeout (on a
+	// cluster; see ddlTimeoutValue).
+	ddlTimeout int
 	// beforeStatement, set only by tests, runs before each compute
 	// statement and may fail it (to interrupt a compute at a chosen point).
 	beforeStatement func(stmt string) error
@@ -84,11 +95,16 @@ type Store struct {
 // the database: Migrate does.
 func Open(ctx context.Context, opts Options) (*Store, error) {
 	opts.setDefaults()
-	dialect, err := chsql.New(opts.Database, "")
+	dialect, err := chsql.New(opts.Database, opts.Cluster)
 	if err != nil {
 		return nil, fmt.Errorf("open clickhouse: %w", err)
 	}
-	settings := connectionSettings()
+	sharding, err := Sharding(opts.ShardingKey)
+	if err != nil {
+		return nil, fmt.Errorf("open clickhouse: %w", err)
+	}
+	dialect = dialect.WithSharding(sharding)
+	settings := connectionSettings(opts.Cluster != "")
 	if err := checkSettings(settings); err != nil {
 		return nil, fmt.Errorf("open clickhouse: %w", err)
 	}
@@ -118,6 +134,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		_ = conn.Close()
 		return nil, err
 	}
+	if opts.Cluster != "" {
+		if s.ddlTimeout, err = s.ddlTimeoutValue(ctx); err != nil {
+			_ = conn.Close()
+			return nil, fmt.Errorf("open clickhouse %s: %w", opts.Addr, err)
+		}
+	}
 	return s, nil
 }
 
@@ -142,7 +164,7 @@ func (s *Store) Ping(ctx context.Context) error {
 		var refused *clickhouse.Exception
 		if errors.As(err, &refused) {
 			return fmt.Errorf("clickhouse %s answers pings but refused a query sent with the connection settings %v: %w",
-				s.opts.Addr, connectionSettings(), err)
+				s.opts.Addr, connectionSettings(s.Cluster() != ""), err)
 		}
 		return fmt.Errorf("query clickhouse %s: %w: %w", s.opts.Addr, ErrUnavailable, err)
 	}

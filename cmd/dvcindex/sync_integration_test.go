@@ -32,32 +32,35 @@ func newHarness(t *testing.T, opts simulator.Options) *harness {
 // newBenchHarness is newHarness for tests and benchmarks alike.
 func newBenchHarness(t testing.TB, opts simulator.Options) *harness {
 	t.Helper()
+	return newHarnessOn(t, opts, chtest.Options(t))
+}
+
+// newHarnessOn is newHarness on the warehouse of chOpts (a fresh database).
+func newHarnessOn(t testing.TB, opts simulator.Options, chOpts load.Options) *harness {
+	t.Helper()
 	sim, err := simulator.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(sim.Handler())
 	t.Cleanup(srv.Close)
-	chOpts := chtest.Options(t)
 	h := &harness{t: t, sim: sim, srv: srv}
-	h.env = []string{
-		"DVC_CLICKHOUSE_ADDR=" + chOpts.Addr,
-		"DVC_CLICKHOUSE_DATABASE=" + chOpts.Database,
-		"DVC_PORTAL_BASE_URL=" + srv.URL,
-		"DVC_PORTAL_USERNAME=" + opts.Username,
-		"DVC_PORTAL_PASSWORD=" + opts.Password,
+	h.env = append(chtest.Env(chOpts),
+		"DVC_PORTAL_BASE_URL="+srv.URL,
+		"DVC_PORTAL_USERNAME="+opts.Username,
+		"DVC_PORTAL_PASSWORD="+opts.Password,
 		"DVC_PORTAL_RETRY_WAIT=10ms",
 		"DVC_PORTAL_RETRY_MAX_WAIT=50ms",
 		"DVC_PORTAL_PAGE_SIZE=1000",
 		"DVC_PORTAL_RATE_LIMIT=0",
-		"DVC_SOURCES_EVALUATION_BASE_URL=" + srv.URL,
+		"DVC_SOURCES_EVALUATION_BASE_URL="+srv.URL,
 		"DVC_SOURCES_EVALUATION_RATE_LIMIT=0",
-		"DVC_EVALUATION_ROOT_DEPARTMENT_ID=" + simulator.RootDepartmentID,
+		"DVC_EVALUATION_ROOT_DEPARTMENT_ID="+simulator.RootDepartmentID,
 		"DVC_EVALUATION_JITTER=0s",
 		"DVC_PII_KEY=integration-test-key-0123456789abcdef",
-		"DVC_SYNC_SINCE=" + opts.From.Format("2006-01-02"),
+		"DVC_SYNC_SINCE="+opts.From.Format("2006-01-02"),
 		"DVC_LOG_FORMAT=json",
-	}
+	)
 	// The store used for assertions; the commands under test open their own.
 	h.store = chtest.StoreWith(t, chOpts)
 	return h

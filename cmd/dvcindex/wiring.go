@@ -39,6 +39,7 @@ func (a *app) storeOptions() (load.Options, error) {
 		Addrs: c.Addr, Database: c.Database, Username: c.Username, Password: c.Password.Reveal(),
 		DialTimeout: c.DialTimeout.D(), ReadTimeout: c.ReadTimeout.D(), BatchRows: c.BatchRows,
 		Retries: c.MaxRetries, RetryWait: c.RetryWait.D(), Logger: a.log, TLS: tlsCfg,
+		Cluster: c.Cluster, ShardingKey: c.ShardingKey, DDLTimeout: c.DDLTimeout.D(),
 	}, nil
 }
 

@@ -10,13 +10,16 @@ import (
 // single server and a cluster differ is here:
 //
 //   - {db} becomes the quoted database name;
-//   - {on_cluster} becomes " ON CLUSTER `name`" on a cluster, "" otherwise.
+//   - {on_cluster} becomes " ON CLUSTER `name`" on a cluster, "" otherwise;
+//   - on a cluster, IN (SELECT … FROM a sharded table) becomes GLOBAL IN
+//     (see globalIn).
 //
 // Identifiers are validated by New; values are never rendered (they are
 // bound), except a partition literal, which DropPartition checks.
 type Dialect struct {
 	database string
 	cluster  string
+	sharded  Sharding // on a cluster: the Distributed tables and their keys
 }
 
 // New returns the dialect of database on cluster ("" = a single server).
@@ -36,6 +39,9 @@ func (d Dialect) Render(stmt string) string {
 	if d.cluster != "" {
 		onCluster = " ON CLUSTER " + QuoteIdent(d.cluster)
 	}
+	if d.cluster != "" {
+		stmt = d.globalIn(stmt)
+	}
 	return strings.NewReplacer("{db}", QuoteIdent(d.database), "{on_cluster}", onCluster).Replace(stmt)
 }
 
@@ -52,7 +58,7 @@ func (d Dialect) DropPartition(table, partition string) (string, error) {
 			return "", fmt.Errorf("drop partition: value %q of table %s is not a plain literal", partition, table)
 		}
 	}
-	return d.Render(fmt.Sprintf("ALTER TABLE {db}.%s{on_cluster} DROP PARTITION '%s'", QuoteIdent(table), partition)), nil
+	return d.dropPartition(table, "'"+partition+"'"), nil
 }
 
 // DropMonthPartition renders ALTER TABLE … DROP PARTITION for a table
@@ -64,5 +70,17 @@ func (d Dialect) DropMonthPartition(table string, yyyymm int) (string, error) {
 	if yyyymm < 190001 || yyyymm > 299912 || yyyymm%100 < 1 || yyyymm%100 > 12 {
 		return "", fmt.Errorf("drop partition: %d is not a month (yyyymm) of table %s", yyyymm, table)
 	}
-	return d.Render(fmt.Sprintf("ALTER TABLE {db}.%s{on_cluster} DROP PARTITION %d", QuoteIdent(table), yyyymm)), nil
+	return d.dropPartition(table, fmt.Sprint(yyyymm)), nil
+}
+
+// dropPartition renders the statement for a checked literal. On a cluster,
+// a sharded table's parts are in NAME_local on every shard (ON CLUSTER); any
+// other table is replicated to every node, and one replica's DROP PARTITION
+// reaches them all.
+func (d Dialect) dropPartition(table, literal string) string {
+	onCluster := ""
+	if d.Sharded(table) {
+		onCluster = "{on_cluster}"
+	}
+	return d.Render(fmt.Sprintf("ALTER TABLE {db}.%s%s DROP PARTITION %s", QuoteIdent(d.PartsTable(table)), onCluster, literal))
 }

@@ -31,6 +31,9 @@ func (d *Doctor) checkClickHouse(ctx context.Context, r *report) {
 		return
 	}
 	r.ok("reachable, server version %s", version)
+	if c.Cluster != "" {
+		d.checkCluster(ctx, r, store)
+	}
 	if !d.checkDatabase(ctx, r, store) {
 		return
 	}

@@ -15,8 +15,8 @@ func checkAliases(toks []token) []Finding {
 			continue
 		}
 		name := toks[i+1].text
-		if clauseWords[upper(name)] || (i+2 < len(toks) && toks[i+2].text == "(") {
-			continue // CREATE VIEW v AS SELECT …, AS (subquery)
+		if clauseWords[upper(name)] || (i+2 < len(toks) && (toks[i+2].text == "(" || toks[i+2].text == ".")) {
+			continue // CREATE VIEW v AS SELECT …, AS (subquery), CREATE TABLE t AS db.other (an alias is never qualified)
 		}
 		expr, opener := aliasedExpr(toks, i)
 		if opener > 0 && toks[opener-1].isWord("CAST") {

@@ -32,6 +32,7 @@ func TestCheckRules(t *testing.T) {
 		{"alias wraps its column", `SELECT max(version) AS version FROM t`, []string{"alias-shadows-column"}},
 		{"alias wraps its column deep", `SELECT a, ifNull(b, 0) + 1 AS b FROM t`, []string{"alias-shadows-column"}},
 		{"alias of another name", `SELECT max(version) AS v FROM t`, nil},
+		{"table made like another", "CREATE TABLE {db}.t ON CLUSTER c AS {db}.t_local ENGINE = Distributed(c, db, t_local, cityHash64(db))", nil},
 		{"rename", `SELECT version AS v, t.version AS version FROM t`, nil},
 		{"qualified inside", `SELECT max(t.version) AS version FROM t`, nil},
 		{"cast", `SELECT CAST(x AS String) AS s FROM t`, nil},

@@ -82,7 +82,7 @@ func Compute(ctx context.Context, opts load.Options) (Values, Result, error) {
 	defer func() {
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		_ = s.Exec(dctx, dropDatabaseSQL)
+		_ = s.DropDatabase(dctx)
 	}()
 	if res.Server, err = s.ServerVersion(ctx); err != nil {
 		return Values{}, res, fmt.Errorf("selftest: %w", err)
@@ -110,8 +110,6 @@ func Compute(ctx context.Context, opts load.Options) (Values, Result, error) {
 	}
 	return v, res, nil
 }
-
-const dropDatabaseSQL = "DROP DATABASE IF EXISTS {db}"
 
 func loadFixture(ctx context.Context, s *load.Store, f Fixture) (*transform.Units, error) {
 	cal, err := transform.DefaultCalendar()
