@@ -202,6 +202,7 @@ type RefData struct {
 	UnitsFile      string `yaml:"units_file"`      // administrative units and their validity (units-hoai-nhon.csv)
 	AgenciesFile   string `yaml:"agencies_file"`   // electronic agency identifiers → GSO codes (agencies.csv)
 	ProceduresFile string `yaml:"procedures_file"` // the seed report's procedures (procedures-seed.csv)
+	TargetsFile    string `yaml:"targets_file"`    // each unit's targets per indicator (docs/refdata.md); "" = none
 }
 
 // Sync controls incremental extraction.
@@ -227,6 +228,14 @@ type Serve struct {
 	GracePeriod Duration `yaml:"grace_period"` // on SIGTERM, how long a running job may finish before it is aborted
 	JobTimeout  Duration `yaml:"job_timeout"`  // longest run of one scheduled job
 	ReportDir   string   `yaml:"report_dir"`   // where the scheduled report is written
+	Web         ServeWeb `yaml:"web"`
+}
+
+// ServeWeb is the units' page that serve shows on serve.addr (docs/web.md).
+type ServeWeb struct {
+	// UsersFile (CSV: user,bcrypt_hash,units) turns on HTTP basic auth; a
+	// user sees only its units ("*" = all). "" = no login (loopback only).
+	UsersFile string `yaml:"users_file"`
 }
 
 // Schedule holds robfig/cron specs for the daemon ("" disables a job).

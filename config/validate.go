@@ -239,6 +239,7 @@ func (v *checker) refData() {
 	rd := v.c.RefData
 	for _, f := range []struct{ key, path string }{
 		{"refdata.units_file", rd.UnitsFile}, {"refdata.agencies_file", rd.AgenciesFile}, {"refdata.procedures_file", rd.ProceduresFile},
+		{"refdata.targets_file", rd.TargetsFile}, {"serve.web.users_file", v.c.Serve.Web.UsersFile},
 	} {
 		if f.path == "" {
 			continue

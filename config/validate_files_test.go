@@ -23,7 +23,7 @@ func TestBadConfigFiles(t *testing.T) {
 		"unknown-key.bad.yml": {"adress"}, // the YAML decoder names the field and its line
 		"files.bad.yml":       {"files"},
 		"archive.bad.yml":     {"archive.keep"},
-		"refdata.bad.yml":     {"refdata.agencies_file", "refdata.procedures_file", "refdata.units_file"},
+		"refdata.bad.yml":     {"refdata.agencies_file", "refdata.procedures_file", "refdata.targets_file", "refdata.units_file", "serve.web.users_file"},
 	}
 	files, err := filepath.Glob("testdata/*.bad.yml")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dvcindex/dvcindex/cmd/portalsim/simulator"
+	"github.com/dvcindex/dvcindex/internal/ward"
 )
 
 // syncAll loads every source the indicators read.
@@ -79,7 +80,7 @@ func TestExplainLateSyncsAreARisk(t *testing.T) {
 	for _, m := range rep.Metrics {
 		if !m.Actionable {
 			seenProvince = true
-			if m.Scope != "province" || !strings.HasPrefix(m.Note, provinceLabel) {
+			if m.Scope != "province" || !strings.HasPrefix(m.Note, ward.ProvinceLabel) {
 				t.Errorf("%s: province-level metric not labelled: %+v", m.Metric, m)
 			}
 		} else if seenProvince {
