@@ -167,20 +167,10 @@ func (s *Store) Explain(ctx context.Context, unit, period, indicator string, per
 	}
 	rows.Close()
 
-	var scope []string
-	rows, err = s.conn.Query(ctx, s.SQL(explainScopeSQL), args...)
+	scope, err := s.ExplainScope(ctx, unit, period)
 	if err != nil {
-		return ex, fmt.Errorf("read unit scope: %w", err)
+		return ex, err
 	}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return ex, err
-		}
-		scope = append(scope, c)
-	}
-	rows.Close()
 	args = append(args, clickhouse.Named("units", scope))
 
 	rows, err = s.conn.Query(ctx, s.SQL(explainFindingCountsSQL), args...)

@@ -40,6 +40,7 @@ var viewSources = map[string]struct {
 	"v_raw_pages":              {"raw_pages", nil},
 	"v_schema_fields":          {"schema_fields", []string{"version"}},
 	"v_schema_drift":           {"schema_drift", []string{"version"}},
+	"v_unit_targets":           {"unit_targets", []string{"version"}},
 }
 
 var derivedViews = []string{"v_score_reconciliation", "v_published_computes"}

@@ -53,6 +53,8 @@ export DVC_EVALUATION_ROOT_DEPARTMENT_ID=0190a000-0000-7000-8000-000000000052
 # A fresh random personal-data key for this throwaway database.
 export DVC_PII_KEY=${DVC_PII_KEY:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 export DVC_LOG_FORMAT=${DVC_LOG_FORMAT:-console}
+# The units' targets ("07 chỉ tiêu giao"): illustrative figures (docs/refdata.md).
+export DVC_REFDATA_TARGETS_FILE=${DVC_REFDATA_TARGETS_FILE:-transform/refdata/targets-example.csv}
 
 if [ "$DVC_CLICKHOUSE_DATABASE" = dvc_demo ]; then
   # The demo's own database starts empty each time, so every step is seen.
@@ -98,3 +100,21 @@ bin/dvcindex report --period 2024-Q2 --format html --out .demo/report-2024-Q2.ht
 bin/dvcindex report --period 2024-Q2 --format csv --out .demo/report-2024-Q2-csv.zip 2>>.demo/compute.log
 sed -n '/^## 5/,/^## 6/p' .demo/report-2024-Q2.md | head -12
 echo "(full report: .demo/report-2024-Q2.md, .demo/report-2024-Q2.html, .demo/report-2024-Q2-csv.zip)"
+echo "== Bồng Sơn: the points to win back, cheapest first (report section 9)"
+grep -E '^\| (Mã|21640) ' <(sed -n '/^## 9/,$p' .demo/report-2024-Q2.md) | head -7
+
+# The unit's page (dvcindex web, the same handler serve mounts), left running.
+WEB_ADDR=${WEB_ADDR:-127.0.0.1:9109}
+if [ -f .demo/web.pid ]; then kill "$(cat .demo/web.pid)" 2>/dev/null || true; sleep 0.5; fi
+nohup bin/dvcindex web --addr "$WEB_ADDR" >.demo/web.log 2>&1 &
+echo $! >.demo/web.pid
+for _ in $(seq 1 50); do
+  (exec 3<>"/dev/tcp/${WEB_ADDR%:*}/${WEB_ADDR##*:}") 2>/dev/null && break
+  sleep 0.2
+done
+if ! kill -0 "$(cat .demo/web.pid)" 2>/dev/null; then
+  echo "dvcindex web exited (is $WEB_ADDR in use? set WEB_ADDR):" >&2
+  cat .demo/web.log >&2
+  exit 1
+fi
+echo "== the ward's page: http://$WEB_ADDR/units/21640/2024-Q2  (all units: http://$WEB_ADDR/ ; stop: kill $(cat .demo/web.pid))"

@@ -619,3 +619,17 @@ func (u *Units) validAgencies(on time.Time) string {
 	}
 	return listCapped(s)
 }
+
+// LevelOfType is the level (LevelProvince, LevelDistrict, LevelWard) of a
+// units-file type; "" for a type the units file does not know.
+func LevelOfType(t string) string {
+	switch typeLevel(t) {
+	case levelProvince:
+		return LevelProvince
+	case levelDistrict:
+		return LevelDistrict
+	case levelCommune:
+		return LevelWard
+	}
+	return ""
+}

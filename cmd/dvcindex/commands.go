@@ -24,7 +24,8 @@ migration not yet recorded in its schema_migrations table, in order. Running it
 again on a current schema applies nothing. It then refreshes the reference
 units (units, unit_successors) from refdata.units_file and
 refdata.agencies_file, by default the Hoài Nhơn files built into this binary
-(docs/refdata.md; 'dvcindex refdata check' validates them first).`,
+(docs/refdata.md; 'dvcindex refdata check' validates them first), and the
+units' targets from refdata.targets_file (none when unset).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -43,14 +44,11 @@ refdata.agencies_file, by default the Hoài Nhơn files built into this binary
 			for _, m := range applied {
 				fmt.Fprintf(a.stdout, "applied %04d_%s\n", m.Version, m.Name)
 			}
-			units, err := a.engine(false).Units()
+			summary, err := a.engine(false).RefreshReference(ctx, store)
 			if err != nil {
-				return fmt.Errorf("reference units: %w", err)
-			}
-			if err := store.RefreshUnits(ctx, units.All(), units.Successors()); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "reference data: %d units, %d successor links\n", len(units.All()), len(units.Successors()))
+			fmt.Fprintln(a.stdout, summary)
 			return nil
 		},
 	}

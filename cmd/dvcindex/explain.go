@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dvcindex/dvcindex/internal/ward"
-	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 	"github.com/dvcindex/dvcindex/transform/vocab"
 )
@@ -50,11 +49,10 @@ pseudonyms. Run 'dvcindex compute --period P' first.`,
 				return err
 			}
 			defer store.Close()
-			ex, err := store.Explain(ctx, unit, period, indicator, top, load.RiskFindings(a.engine(false).IndicatorSettings()))
+			rep, err := ward.NewStore(store, a.engine(false).IndicatorSettings()).Explain(ctx, unit, period, indicator, top)
 			if err != nil {
 				return err
 			}
-			rep := ward.BuildReport(ex, period, load.RiskFindings(a.engine(false).IndicatorSettings()))
 			if format == "json" {
 				enc := json.NewEncoder(a.stdout)
 				enc.SetIndent("", "  ")
@@ -82,9 +80,11 @@ type (
 
 func writeExplainTable(w io.Writer, rep explainReport) error {
 	fmt.Fprintf(w, "%s (%s) — period %s — metrics ranked by points lost\n\n", rep.UnitName, rep.Unit, rep.Period)
+	writeTargets(w, rep.Indicators)
 	if rep.ProvinceNote != "" {
 		fmt.Fprintf(w, "%s\n\n", rep.ProvinceNote)
 	}
+	writeWinback(w, rep.Winback)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tINDICATOR\tMETRIC\tSCORE\tMAX\tLOST\tRATIO\tCOUNTS\tNOTE")
 	for _, m := range rep.Metrics {
@@ -151,4 +151,44 @@ func num(f float64) string {
 		return fmt.Sprintf("%d", int64(f))
 	}
 	return fmt.Sprintf("%.2f", f)
+}
+
+// writeTargets opens explain with the seven indicators against the unit's
+// targets, when it has any.
+func writeTargets(w io.Writer, inds []ward.Indicator) {
+	has := false
+	for _, in := range inds {
+		has = has || in.Target != nil
+	}
+	if !has {
+		return
+	}
+	fmt.Fprintln(w, "chỉ tiêu giao (targets):")
+	for _, in := range inds {
+		if in.Target == nil {
+			continue
+		}
+		rating := "Đạt (met)"
+		if !*in.Met {
+			rating = fmt.Sprintf("Chưa đạt (not met): thiếu %.2f", in.Gap)
+		}
+		fmt.Fprintf(w, "  %-26s %6.2f / %6.2f  chỉ tiêu %6.2f  %s\n", in.Label, in.Score, in.Max, *in.Target, rating)
+	}
+	fmt.Fprintln(w)
+}
+
+// writeWinback lists the points to win back, cheapest first.
+func writeWinback(w io.Writer, wb []ward.Winback) {
+	if len(wb) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "điểm có thể lấy lại, dễ trước (points to win back, cheapest first):")
+	for _, r := range wb {
+		cost := "—"
+		if r.PerPoint > 0 {
+			cost = fmt.Sprintf("%d %s / 1 điểm", r.PerPoint, r.Unit)
+		}
+		fmt.Fprintf(w, "  %2d. %-45s %5.2f điểm  %-22s %s\n", r.Rank, r.Label, r.PointsLost, cost, r.Note)
+	}
+	fmt.Fprintln(w)
 }

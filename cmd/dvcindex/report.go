@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dvcindex/dvcindex/internal/ward"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 	"github.com/dvcindex/dvcindex/transform/report"
@@ -138,11 +139,15 @@ func (a *app) reportData(ctx context.Context, store *load.Store, p transform.Per
 		return report.Data{}, err
 	}
 	ind := a.cfg.Indicators
-	return store.ReportData(ctx, load.ReportRequest{
+	d, err := store.ReportData(ctx, load.ReportRequest{
 		Period: p, TrendPeriods: trend, Units: units, Settings: eng.IndicatorSettings(),
 		ProxyMinOwners: ind.ProxyMinOwners, StaffAccounts: staff,
 		Bands: report.Bands{Excellent: ind.BandExcellent, Good: ind.BandGood, Fair: ind.BandFair, Average: ind.BandAverage},
 	})
+	if err != nil {
+		return d, err
+	}
+	return d, ward.NewStore(store, eng.IndicatorSettings()).AddToReport(ctx, &d)
 }
 
 // staffAccounts hashes the configured staff accounts with the personal-data

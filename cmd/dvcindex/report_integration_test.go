@@ -28,8 +28,17 @@ var updateGolden = flag.Bool("update", false, "rewrite the report golden files (
 // reportHarness syncs a fixed portalsim year (seed 5, 4000 dossiers of 2024,
 // ward 21640 syncing late) into a fresh database.
 func reportHarness(t *testing.T) *harness {
-	return syncedLateSyncYear(t, 4000, 5)
+	h := syncedLateSyncYear(t, 4000, 5)
+	// The example targets (transform/refdata), loaded as migrate loads them.
+	h.env = append(h.env, "DVC_REFDATA_TARGETS_FILE="+exampleTargets)
+	if code, out, errs := h.run(nil, "migrate"); code != 0 || !strings.Contains(out, "127 targets") {
+		t.Fatalf("migrate with the example targets: exit %d: %s %s", code, out, errs)
+	}
+	return h
 }
+
+// exampleTargets is the illustrative targets file (docs/refdata.md).
+const exampleTargets = "../../transform/refdata/targets-example.csv"
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
@@ -115,7 +124,7 @@ func TestReportGolden(t *testing.T) {
 		t.Errorf("the scheduled Markdown report differs from the command's (%v)", err)
 	}
 	want := []string{"indicators.csv", "interconnected_groups.csv", "online_genuine.csv", "simplified_procedures.csv",
-		"step_lag.csv", "transparency.csv", "trend.csv"}
+		"step_lag.csv", "targets.csv", "transparency.csv", "trend.csv", "winback.csv"}
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Errorf("csv files %v, want %v", names, want)
 	}

@@ -25,30 +25,30 @@ type UnitRef struct {
 
 // Indicator is one of the seven indicators with its target.
 type Indicator struct {
-	Code     string   // vocab code: transparency, progress, online, payment, digitization, satisfaction, total
-	Label    string   // Vietnamese label
-	Score    float64  // as published (rounded like explain)
-	Max      float64  //
-	Previous *float64 // the previous period's score; nil when none
-	Target   *float64 // the unit's target for the period; nil when none
-	Met      *bool    // Score >= Target; nil without a target
-	Gap      float64  // Target - Score when not met, else 0
+	Code     string   `json:"indicator"` // vocab code: transparency, progress, online, payment, digitization, satisfaction, total
+	Label    string   `json:"label"`     // Vietnamese label
+	Score    float64  `json:"score"`     // as published, rounded to 2 decimals
+	Max      float64  `json:"max"`
+	Previous *float64 `json:"previous,omitempty"` // the previous period's score; nil when none
+	Target   *float64 `json:"target,omitempty"`   // the unit's target for the period; nil when none
+	Met      *bool    `json:"met,omitempty"`      // Score >= Target; nil without a target
+	Gap      float64  `json:"gap,omitempty"`      // Target - Score when not met, else 0
 }
 
 // Winback is one metric's points the unit can win back.
 type Winback struct {
-	Rank       int
-	Indicator  string
-	Metric     string
-	Label      string  // the metric in plain Vietnamese
-	PointsLost float64 // as explain reports it
+	Rank       int     `json:"rank"`
+	Indicator  string  `json:"indicator"`
+	Metric     string  `json:"metric"`
+	Label      string  `json:"label"`       // the metric in Vietnamese
+	PointsLost float64 `json:"points_lost"` // as explain reports it
 	// PerPoint is how many items (Unit: dossiers, petitions, procedures)
 	// must change to win back one point; 0 when it cannot be counted.
-	PerPoint int
-	Unit     string // "hồ sơ", "phản ánh", "thủ tục"
-	Items    int    // items carrying a finding that costs points
-	Province bool   // province-level: the ward cannot act on it
-	Note     string // why PerPoint is 0, or what the item must become
+	PerPoint int    `json:"items_per_point"`
+	Unit     string `json:"item"`                // "hồ sơ", "phản ánh", "thủ tục"
+	Items    int    `json:"items_with_findings"` // items carrying a finding that costs points
+	Province bool   `json:"province_level"`      // province-level: the ward cannot act on it
+	Note     string `json:"note,omitempty"`      // why PerPoint is 0, or what it assumes
 }
 
 // Point is one period's total.

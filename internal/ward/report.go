@@ -37,7 +37,14 @@ type Report struct {
 	ProvinceLost float64  `json:"province_level_lost"`
 	ProvinceNote string   `json:"province_level_note,omitempty"`
 	Metrics      []Metric `json:"metrics"`
+	// Indicators are the seven indicators with the unit's targets (explain
+	// opens with them); Winback the points to win back, cheapest first.
+	// Both are filled by Store.Explain (BuildReport leaves them empty).
+	Indicators []Indicator `json:"indicators,omitempty"`
+	Winback    []Winback   `json:"winback,omitempty"`
 }
+
+// Metric is one metric of a Report.
 
 type Metric struct {
 	Rank        int     `json:"rank"`

@@ -48,6 +48,32 @@ type Data struct {
 	StepLag        []StepLagRow
 	Trend          Trend
 	ProxyMinOwners int
+	// Targets are each unit's targets (refdata.targets_file), in Units
+	// order; Winback the points each ward can win back, cheapest first
+	// (internal/ward fills both: explain and the unit's page show the same).
+	Targets []TargetRow
+	Winback []WinbackRow
+}
+
+// TargetRow is one unit's score against its target for one indicator.
+type TargetRow struct {
+	Code, Name string
+	Indicator  string // vocab code
+	Score      float64
+	Target     float64
+	Met        bool
+	Gap        float64 // Target - Score when not met
+}
+
+// WinbackRow is one metric's points a unit can win back.
+type WinbackRow struct {
+	Code, Name string
+	Rank       int
+	Metric     string // its Vietnamese label
+	PointsLost float64
+	PerPoint   int    // items to change per point; 0 when it cannot be counted
+	Item       string // what the items are: hồ sơ, phản ánh, thủ tục
+	Province   bool   // province level: the ward cannot act on it
 }
 
 // UnitScores are a unit's seven indicators and those of the previous period.

@@ -161,7 +161,52 @@ func tables(d Data) []table {
 		t7.Rows = append(t7.Rows, row)
 	}
 	out = append(out, t7)
+	if len(d.Targets) > 0 {
+		out = append(out, targetsTable(d))
+	}
+	if len(d.Winback) > 0 {
+		out = append(out, winbackTable(d))
+	}
 	return out
+}
+
+// targetsTable is each unit's score against its targets.
+func targetsTable(d Data) table {
+	t := table{File: "targets.csv", Title: "8. Chỉ tiêu giao: điểm so với chỉ tiêu — kỳ " + d.Period,
+		Note:    "Chỉ tiêu theo refdata.targets_file; thiếu = chỉ tiêu trừ điểm đạt được.",
+		Keys:    []string{"unit_code", "unit_name", "indicator", "score", "target", "gap", "met"},
+		Headers: []string{"Mã", "Đơn vị", "Chỉ số", "Điểm", "Chỉ tiêu", "Thiếu", "Đánh giá"}}
+	labels := map[string]string{}
+	for _, ind := range vocab.Indicators() {
+		labels[ind.Code] = ind.Label
+	}
+	for _, r := range d.Targets {
+		rating, gap := "Đạt", ""
+		if !r.Met {
+			rating, gap = "Chưa đạt", f2(r.Gap)
+		}
+		t.Rows = append(t.Rows, []string{r.Code, r.Name, labels[r.Indicator], f2(r.Score), f2(r.Target), gap, rating})
+	}
+	return t
+}
+
+// winbackTable is the points each ward can win back, cheapest first.
+func winbackTable(d Data) table {
+	t := table{File: "winback.csv", Title: "9. Điểm có thể lấy lại, dễ trước",
+		Note:    "Số hồ sơ (phản ánh, thủ tục) phải khắc phục để lấy lại 1 điểm; cấp tỉnh: xã không khắc phục được.",
+		Keys:    []string{"unit_code", "unit_name", "rank", "metric", "points_lost", "items_per_point", "item", "province_level"},
+		Headers: []string{"Mã", "Đơn vị", "Thứ tự", "Chỉ tiêu thành phần", "Điểm mất", "Cần khắc phục / 1 điểm", "Loại", "Cấp tỉnh"}}
+	for _, r := range d.Winback {
+		per, prov := "", ""
+		if r.PerPoint > 0 {
+			per = fmt.Sprint(r.PerPoint)
+		}
+		if r.Province {
+			prov = "x"
+		}
+		t.Rows = append(t.Rows, []string{r.Code, r.Name, fmt.Sprint(r.Rank), r.Metric, f2(r.PointsLost), per, r.Item, prov})
+	}
+	return t
 }
 
 // Markdown writes the report as one Markdown document.

@@ -819,3 +819,18 @@ ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/dvcindex/dvc/schem
 ORDER BY (source, field, change);
 CREATE VIEW IF NOT EXISTS `dvc`.v_schema_drift ON CLUSTER `dvc` AS SELECT source, field, change, detail, first_seen, last_seen, records, example, run_id, resolved_at
 FROM `dvc`.schema_drift FINAL;
+-- 0013_targets
+CREATE TABLE IF NOT EXISTS `dvc`.unit_targets ON CLUSTER `dvc`
+(
+    unit_code String,
+    period    String,
+    indicator String,
+    target    Float64,
+    source    String,
+    version   UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/dvcindex/dvc/unit_targets/0013', '{shard}-{replica}', version)
+ORDER BY (version, unit_code, period, indicator);
+CREATE VIEW IF NOT EXISTS `dvc`.v_unit_targets ON CLUSTER `dvc` AS SELECT unit_code, period, indicator, target, source
+FROM `dvc`.unit_targets
+WHERE version = (SELECT max(version) FROM `dvc`.unit_targets) AND unit_code != '';
