@@ -26,6 +26,10 @@ func (a *app) serve(ctx context.Context, hooks serveHooks) error {
 	}
 	sa := *a
 	sa.stdout = &syncio.Writer{W: a.stdout}
+	page, err := a.webHandler(a.openStore)
+	if err != nil {
+		return err
+	}
 	d, err := daemon.New(daemon.Options{
 		Config: a.cfg, Log: a.log, Now: a.now, OpenStore: a.openStore, Pipeline: sa.pipelineOptions(false),
 		Compute: func(ctx context.Context, e *pipeline.Engine, store *load.Store, p transform.Period) error {
@@ -34,7 +38,7 @@ func (a *app) serve(ctx context.Context, hooks serveHooks) error {
 			}
 			return sa.printScores(ctx, store, p.Code, nil)
 		},
-		Report: sa.writeReports, ExtraJobs: hooks.extraJobs, Listening: hooks.listening,
+		Report: sa.writeReports, ExtraJobs: hooks.extraJobs, Listening: hooks.listening, Web: page,
 	})
 	if err != nil {
 		return err

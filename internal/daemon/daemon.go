@@ -1,6 +1,7 @@
 // Package daemon is `dvcindex serve`: it owns the schedule of the nightly
 // jobs (a sync of every enabled source, compute, the report), the HTTP
-// endpoint (/metrics, /healthz, /readyz) and the shutdown. The work of
+// endpoint (/metrics, /healthz, /readyz, and the units' page on every
+// other path when Options.Web is set) and the shutdown. The work of
 // every job is the run engine's (internal/pipeline); the daemon only
 // decides when it runs and tells what it did.
 //
@@ -67,6 +68,9 @@ type Options struct {
 	ExtraJobs []Job
 	// Listening, if set, is told the HTTP address once it listens.
 	Listening func(addr string)
+	// Web, if set, serves every path of serve.addr other than /metrics,
+	// /healthz and /readyz (the units' page, internal/web); nil = none.
+	Web http.Handler
 }
 
 func (o *Options) setDefaults() {
@@ -135,7 +139,7 @@ func (s *Server) Run(ctx context.Context) error {
 	httpSrv := newHTTPServer(s.handler())
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- httpSrv.Serve(ln) }()
-	s.log.Info().Str("addr", ln.Addr().String()).Msg("serving /metrics, /healthz, /readyz")
+	s.log.Info().Str("addr", ln.Addr().String()).Bool("units_page", s.opts.Web != nil).Msg("serving /metrics, /healthz, /readyz")
 	if s.opts.Listening != nil {
 		s.opts.Listening(ln.Addr().String())
 	}

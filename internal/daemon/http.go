@@ -22,15 +22,21 @@ const (
 	httpIdleTimeout       = 2 * time.Minute
 )
 
-// newHTTPServer is serve's HTTP server for /metrics, /healthz and /readyz.
+// newHTTPServer is serve's HTTP server for /metrics, /healthz, /readyz and
+// the units' page.
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: httpReadHeaderTimeout, ReadTimeout: httpReadTimeout,
 		WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout, MaxHeaderBytes: 64 << 10}
 }
 
-// handler serves /metrics, /healthz and /readyz.
+// handler serves /metrics, /healthz and /readyz, and Options.Web (the
+// units' page) on every other path; those three keep priority and no
+// login, whatever Web does.
 func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
+	if s.opts.Web != nil {
+		mux.Handle("/", s.opts.Web)
+	}
 	mux.Handle("/metrics", promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
