@@ -158,7 +158,7 @@ recomputing replaces a period's rows. Rules: docs/indicators.md.`,
 func newServeCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
-		Short: "Run the scheduler daemon with /metrics, /healthz, /readyz",
+		Short: "Run the scheduler daemon with /metrics, /healthz, /readyz and the units' page",
 		Long: `Runs the scheduled jobs until SIGTERM or SIGINT: a sync of every implemented
 source on schedule.sync, compute of the current and previous month and quarter
 on schedule.compute, and the report on schedule.report (robfig/cron specs with
@@ -167,9 +167,10 @@ overlaps itself: a run due while the previous one is still running is skipped
 and logged. A job that panics is logged and runs again at its next time. Each
 run is limited to serve.job_timeout.
 
-On serve.addr: /metrics (Prometheus), /healthz (the process is alive) and
+On serve.addr: /metrics (Prometheus), /healthz (the process is alive),
 /readyz (ClickHouse reachable, migrations current, no source older than its
-freshness.<source> limit, read from v_runs).
+freshness.<source> limit, read from v_runs), and the units' page on every
+other path (docs/web.md; basic auth with serve.web.users_file).
 
 On SIGTERM or SIGINT it starts no new run, lets running jobs finish within
 serve.grace_period, then aborts them (a sync keeps its watermark at the last

@@ -4,11 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/internal/ward"
+	"github.com/dvcindex/dvcindex/internal/web"
 )
 
 // TestReportAndPageAgreeWithExplain: for Bồng Sơn in 2024-Q2 (the demo's
@@ -71,6 +84,7 @@ func TestReportAndPageAgreeWithExplain(t *testing.T) {
 		}
 	}
 	assertDossierPages(t, st, rep)
+	assertPageInChromium(t, st, rep)
 }
 
 // assertDossierPages: the page's dossier list of ON_TIME holds, page by
@@ -108,4 +122,85 @@ func assertDossierPages(t *testing.T, st *ward.Store, rep ward.Report) {
 	if uint64(len(seen)) != want {
 		t.Errorf("the pages hold %d distinct items, want %d", len(seen), want)
 	}
+}
+
+// assertPageInChromium serves the real page (internal/web over the test
+// database) behind a users file, opens Bồng Sơn's page in headless
+// Chromium as Bồng Sơn's user, and requires explain's numbers on screen:
+// the seven indicators with their targets, the first point to win back and
+// a dossier of the first listed metric; follows the dossier-list link; keeps
+// screenshots in testdata/out/. Tam Quan's page answers 403 to that user.
+func assertPageInChromium(t *testing.T, st *ward.Store, rep ward.Report) {
+	t.Helper()
+	browser := os.Getenv("DVC_TEST_CHROMIUM")
+	if browser == "" {
+		t.Skip("DVC_TEST_CHROMIUM is not set (make test sets it)")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte("bongson-pass"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	usersFile := filepath.Join(t.TempDir(), "users.csv")
+	if err := os.WriteFile(usersFile, []byte("user,bcrypt_hash,units\nbongson,"+string(hash)+",21640\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	users, err := web.LoadUsers(usersFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(web.New(web.Options{Source: st, Users: users}))
+	t.Cleanup(srv.Close)
+	base := strings.Replace(srv.URL, "http://", "http://bongson:bongson-pass@", 1)
+	dom := chromiumDump(t, browser, base+"/units/21640/2024-Q2", "ward-page-21640.png")
+	for _, in := range rep.Indicators {
+		want := fmt.Sprintf("<td>%s/%s</td>", pageNum(in.Score), pageNum(in.Max))
+		if !strings.Contains(dom, want) {
+			t.Errorf("the page does not show %s %s", in.Label, want)
+		}
+	}
+	if w := rep.Winback[0]; !strings.Contains(dom, w.Label) || !strings.Contains(dom, fmt.Sprintf("%d %s / 1 điểm", w.PerPoint, w.Unit)) {
+		t.Errorf("the page does not show the first point to win back %+v", w)
+	}
+	link := regexp.MustCompile(`href="(/units/21640/2024-Q2/dossiers\?metric=ON_TIME[^"]*)"`).FindStringSubmatch(dom)
+	if link == nil {
+		t.Fatalf("no link to ON_TIME's dossiers on the page")
+	}
+	list := chromiumDump(t, browser, base+html.UnescapeString(link[1]), "ward-dossiers-21640.png")
+	if first := metricOf(t, rep, "ON_TIME").Dossiers[0].DossierID; !strings.Contains(list, first) {
+		t.Errorf("the dossier list does not show %s", first)
+	}
+	if strings.Contains(dom+list, "owner:") {
+		t.Error("a pseudonym is on the page")
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/units/21637/2024-Q2", nil)
+	req.SetBasicAuth("bongson", "bongson-pass")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("Tam Quan's page for Bồng Sơn's user: %v %v, want 403", resp, err)
+	}
+}
+
+// pageNum formats a number as the page does (at most two decimals).
+func pageNum(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }
+
+// chromiumDump loads url in headless Chromium, keeps a screenshot under
+// testdata/out/ and returns the rendered DOM.
+func chromiumDump(t *testing.T, browser, url, shot string) string {
+	t.Helper()
+	flags := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + filepath.Join(t.TempDir(), "profile")}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dom, err := exec.CommandContext(ctx, browser, append(flags, "--dump-dom", url)...).Output()
+	if err != nil {
+		t.Fatalf("chromium --dump-dom %s: %v", url, err)
+	}
+	out := writeOut(t, shot, nil)
+	if err := exec.CommandContext(ctx, browser, append(flags, "--window-size=1200,2400", "--screenshot="+out, url)...).Run(); err != nil {
+		t.Fatalf("chromium --screenshot: %v", err)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+		t.Errorf("no screenshot in %s: %v", out, err)
+	}
+	return string(dom)
 }

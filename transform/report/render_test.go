@@ -51,6 +51,10 @@ func fixedData() Data {
 		Trend: Trend{Periods: []string{"2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2"}, Units: []string{"Hoài Nhơn", "Bồng Sơn", "Tam Quan"},
 			Totals: [][]float64{{60, 62, 59.5, 73.3}, {58, math.NaN(), 61, 72.28}, {40, 41, 44, 45.2}}},
 		ProxyMinOwners: 5,
+		Targets: []TargetRow{{Code: "21640", Name: "Bồng Sơn", Indicator: "transparency", Score: 15.89, Target: 17, Gap: 1.11},
+			{Code: "21640", Name: "Bồng Sơn", Indicator: "total", Score: 72.28, Target: 70, Met: true}},
+		Winback: []WinbackRow{{Code: "21640", Name: "Bồng Sơn", Rank: 1, Metric: "Giải quyết hồ sơ đúng hạn", PointsLost: 3.24, PerPoint: 5, Item: "hồ sơ"},
+			{Code: "21640", Name: "Bồng Sơn", Rank: 2, Metric: "Công bố TTHC đúng hạn", PointsLost: 0.75, PerPoint: 1, Item: "thủ tục", Province: true}},
 	}
 }
 
