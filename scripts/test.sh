@@ -60,11 +60,13 @@ go build -o "$report" ./internal/testreport
 # Their results are read after the race suite.
 cluster_out=$(mktemp -d)
 (
-  go test -json -count=1 -timeout 15m -run '^TestCluster' ./cmd/dvcindex >"$cluster_out/own.json" 2>&1
-  echo $? >"$cluster_out/own.rc"
+  rc=0
+  go test -json -count=1 -timeout 15m -run '^TestCluster' ./cmd/dvcindex >"$cluster_out/own.json" 2>&1 || rc=$?
+  echo "$rc" >"$cluster_out/own.rc"
+  rc=0
   DVC_TEST_ON_CLUSTER=1 go test -json -count=1 -timeout 15m -run "$(paste -sd '|' scripts/on-cluster-tests.txt)" \
-    ./cmd/dvcindex ./load >"$cluster_out/suite.json" 2>&1
-  echo $? >"$cluster_out/suite.rc"
+    ./cmd/dvcindex ./load >"$cluster_out/suite.json" 2>&1 || rc=$?
+  echo "$rc" >"$cluster_out/suite.rc"
 ) &
 cluster_pid=$!
 set +o pipefail

@@ -140,7 +140,13 @@ func Store(t testing.TB) *load.Store {
 // StoreWith is Store with explicit options (Database must be fresh).
 func StoreWith(t testing.TB, opts load.Options) *load.Store {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	// A hang guard: a migrate on the cluster is about 100 ON CLUSTER
+	// statements, queued behind every other test database's.
+	guard := time.Minute
+	if opts.Cluster != "" {
+		guard = 10 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
 	defer cancel()
 	s, err := load.Open(ctx, opts)
 	if err != nil {
