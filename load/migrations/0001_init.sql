@@ -144,15 +144,24 @@ SELECT dossier_id, step_index, version, step_at, status, status_code, department
 FROM {db}.dossier_steps FINAL
 WHERE (dossier_id, version) IN (SELECT dossier_id, version FROM {db}.dossiers FINAL);
 
+-- v_rejects: stage is the step that rejected the record (normalize); record_key its
+-- id as read; field the field at fault; raw the record, every field outside its
+-- source's allow-list hashed
 CREATE VIEW IF NOT EXISTS {db}.v_rejects AS
 SELECT source, stage, reason, record_key, field, raw, rejected_at, run_id
 FROM {db}.rejects FINAL;
 
+-- v_runs: command is what started the run (sync, backfill, compute 2024-Q2, ...), fetched
+-- the records read, loaded the rows acknowledged, rejected the records rejected,
+-- window_from and window_to the range a windowed run read
 CREATE VIEW IF NOT EXISTS {db}.v_runs AS
 SELECT run_id, source, command, started_at, finished_at, status, fetched, loaded, rejected,
        window_from, window_to, error
 FROM {db}.runs FINAL;
 
+-- v_watermarks: watermark is how far the source is known complete (the NgayCapNhat
+-- reached, for dossiers and petitions); rows backfill:... and reprocess:... hold
+-- those commands' progress
 CREATE VIEW IF NOT EXISTS {db}.v_watermarks AS
 SELECT source, watermark, run_id, updated_at
 FROM {db}.sync_state FINAL;

@@ -71,14 +71,22 @@ CREATE TABLE IF NOT EXISTS {db}.procedure_time_limits
 ENGINE = ReplacingMergeTree(version)
 ORDER BY (national_code, valid_from);
 
+-- v_units: type is phuong, xa, thi_xa, tinh, ...; valid_to NULL = still valid
+-- merged_into: the code the unit became in the 2025 merger ('' = none)
 CREATE VIEW IF NOT EXISTS {db}.v_units AS
 SELECT code, valid_from, valid_to, name, type, district_code, district_name, province_code, province_name, merged_into
 FROM {db}.units FINAL;
 
+-- v_unit_successors: from_code became to_code on effective_from (a unit may succeed itself)
 CREATE VIEW IF NOT EXISTS {db}.v_unit_successors AS
 SELECT from_code, to_code, effective_from
 FROM {db}.unit_successors FINAL;
 
+-- v_procedures: levels are CapThucHien (xa, huyen, tinh); online_level is MucDoDVC
+-- (toan_trinh, mot_phan or ''); time_limit_days in working days; decision_no and
+-- decision_date: the publishing decision (QuyetDinhCongBo); legal_basis_date:
+-- NgayHieuLucCanCu; public_date: NgayCongKhai; content_full: all seven parts public
+-- group_code: the interconnected group (khai_sinh, khai_tu) or ''
 CREATE VIEW IF NOT EXISTS {db}.v_procedures AS
 SELECT national_code, name, field_code, levels, time_limit_days, has_fees, online_level, result_is_document,
        decision_no, decision_date, legal_basis_date, public_date, content_full, group_code, e_certified_copy, synced_at

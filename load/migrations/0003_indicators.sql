@@ -206,9 +206,13 @@ CREATE VIEW IF NOT EXISTS {db}.v_petitions AS
 SELECT petition_id, version, dossier_id, unit_code, unit_name, received_at, deadline_at, handled_at, rating, updated_at, source, run_id, loaded_at
 FROM {db}.petitions FINAL;
 
+-- v_bcqg_counts: received is the BCQG report's dossiers received for the unit and period
+-- (DOSSIER_SYNC's denominator when it is larger than the portal's)
 CREATE VIEW IF NOT EXISTS {db}.v_bcqg_counts AS
 SELECT unit_code, period, received, synced_at FROM {db}.bcqg_counts FINAL;
 
+-- v_official_scores: the published scores of mapped units; metric '' is the group
+-- (indicator) score; ratio 0-1
 CREATE VIEW IF NOT EXISTS {db}.v_official_scores AS
 SELECT period, unit_code, indicator, metric, score, max_score, ratio, synced_at
 FROM {db}.official_scores FINAL;

@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS {db}.files
 ENGINE = ReplacingMergeTree(version)
 ORDER BY content_hash;
 
+-- v_files: rows is the file's data rows, loaded and rejected how many of them went where
 CREATE VIEW IF NOT EXISTS {db}.v_files AS
 SELECT content_hash, file_name, status, rows, loaded, rejected, reason, processed_at, run_id
 FROM {db}.files FINAL;

@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS {db}.windows
 ENGINE = ReplacingMergeTree(version)
 ORDER BY (run_id, source, window_from, window_to);
 
+-- total_reported: the portal's total (-1 = none); records_read: over every read of the
+-- window; distinct_records: of the last read; rereads: reads after the first; page_size:
+-- as the portal answered
 CREATE VIEW IF NOT EXISTS {db}.v_windows AS
 SELECT run_id, source, window_from, window_to, depth, total_reported, records_read, distinct_records,
        rereads, pages, page_size, status, error, portal_time, recorded_at

@@ -125,6 +125,7 @@ PARTITION BY compute_id
 ORDER BY (period, unit_code, dossier_id, metric, finding);
 
 -- One row per compute: its latest state.
+-- units: the unit codes the compute covered; version orders computes (the later wins)
 CREATE VIEW IF NOT EXISTS {db}.v_computes AS
 SELECT compute_id, period, units, version, status, started_at, finished_at, error
 FROM {db}.computes FINAL;
@@ -151,11 +152,16 @@ SELECT period, unit_code, indicator, metric, numerator, denominator, ratio, scor
 FROM {db}.indicator_metrics FINAL
 WHERE (period, unit_code, version) IN (SELECT period, unit_code, published_version FROM {db}.v_published_computes);
 
+-- v_indicator_scores: indicator is one of the six groups or total; score is the sum of
+-- the rounded metric scores; max_score the group's maximum
 CREATE VIEW IF NOT EXISTS {db}.v_indicator_scores AS
 SELECT period, unit_code, indicator, score, max_score, formula_version, computed_at
 FROM {db}.indicator_scores FINAL
 WHERE (period, unit_code, version) IN (SELECT period, unit_code, published_version FROM {db}.v_published_computes);
 
+-- v_dossier_findings: finding is what the dossier cost or risks (late, not_synced,
+-- step_lag, ...: transform/vocab); detail the evidence in plain words; severity orders
+-- the evidence (hours late, hours of sync delay)
 CREATE VIEW IF NOT EXISTS {db}.v_dossier_findings AS
 SELECT period, dossier_id, metric, finding, unit_code, procedure_code, indicator, detail, severity
 FROM {db}.dossier_findings FINAL

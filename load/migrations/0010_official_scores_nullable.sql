@@ -12,6 +12,10 @@ ALTER TABLE {db}.indicator_metrics MODIFY COLUMN score Nullable(Float64);
 DROP TABLE IF EXISTS {db}.v_score_reconciliation;
 DROP TABLE IF EXISTS {db}.v_indicator_metrics;
 
+-- v_indicator_metrics: ratio = numerator / denominator, 0-1, unrounded (NULL, with
+-- no_data = 1, where the portal publishes null for 0/0); score is rounded to 2
+-- decimals; points_lost = max_score - score (a NULL score loses its maximum); scope
+-- province: a metric computed for the province that every unit inherits
 CREATE VIEW IF NOT EXISTS {db}.v_indicator_metrics AS
 SELECT period, unit_code, indicator, metric, numerator, denominator, ratio, score, max_score, points_lost, scope,
        no_data, formula_version, computed_at

@@ -92,6 +92,9 @@ DROP TABLE IF EXISTS {db}.v_official_formula_check;
 DROP TABLE IF EXISTS {db}.v_official_responses;
 DROP TABLE IF EXISTS {db}.v_score_reconciliation;
 
+-- v_official_metrics: kind is metric, component (tree families: metric = the item, 2.1)
+-- or group (metric ''); root = 1 for the province itself; numerator_field and
+-- denominator_field name a tree component's count fields; ratio in percent, as published
 CREATE VIEW IF NOT EXISTS {db}.v_official_metrics AS
 SELECT period, family, department_id, kind, metric, root, department_code, department_name, department_type, level,
        agency_level, unit_code, metric_name, numerator_field, denominator_field, numerator, denominator, ratio, score,
@@ -99,6 +102,9 @@ SELECT period, family, department_id, kind, metric, root, department_code, depar
 FROM {db}.official_metrics FINAL
 WHERE (period, family, version) IN (SELECT period, family, max(version) FROM {db}.official_metrics GROUP BY period, family);
 
+-- v_official_formula_check: indicator and dvc_metric are the dvcindex group and metric
+-- (dvc_metric '' for a group or a component without one); difference = formula_score -
+-- published_score
 CREATE VIEW IF NOT EXISTS {db}.v_official_formula_check AS
 SELECT period, family, department_id, kind, metric, item, department_code, unit_code, indicator, dvc_metric, numerator,
        denominator, published_score, formula_score, difference, published_max, formula_max, status, note,

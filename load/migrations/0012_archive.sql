@@ -27,6 +27,8 @@ ENGINE = MergeTree
 PARTITION BY toYYYYMM(fetched_at)
 ORDER BY (source, fetched_at, run_id, request, page);
 
+-- v_raw_pages: request names the window, key or file read; total is the portal's total
+-- for it; records the records on the page
 CREATE VIEW IF NOT EXISTS {db}.v_raw_pages AS
 SELECT fetched_at, source, run_id, request, window_from, window_to, page, total, records, body
 FROM {db}.raw_pages;
