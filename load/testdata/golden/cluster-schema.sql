@@ -834,3 +834,32 @@ ORDER BY (version, unit_code, period, indicator);
 CREATE VIEW IF NOT EXISTS `dvc`.v_unit_targets ON CLUSTER `dvc` AS SELECT unit_code, period, indicator, target, source
 FROM `dvc`.unit_targets
 WHERE version = (SELECT max(version) FROM `dvc`.unit_targets) AND unit_code != '';
+-- 0014_reconciliation_components
+DROP TABLE IF EXISTS `dvc`.v_score_reconciliation ON CLUSTER `dvc`;
+CREATE VIEW IF NOT EXISTS `dvc`.v_score_reconciliation ON CLUSTER `dvc` AS SELECT period, unit_code, indicator, metric, official, recomputed, difference,
+       recomputed - formula_score AS counting_gap,
+       formula_score - official AS formula_gap
+FROM
+(
+    SELECT period, unit_code, indicator, metric, official, recomputed, recomputed - official AS difference,
+           unit_code AS check_unit, indicator AS check_indicator, metric AS check_metric
+    FROM
+    (
+        SELECT period, unit_code, indicator, metric, score AS official
+        FROM `dvc`.official_scores FINAL
+    )
+    ALL INNER JOIN
+    (
+        SELECT period, unit_code, indicator, metric, ifNull(score, 0.) AS recomputed
+        FROM `dvc`.v_indicator_metrics
+        UNION ALL
+        SELECT period, unit_code, indicator, '' AS metric, score AS recomputed
+        FROM `dvc`.v_indicator_scores
+    ) USING (period, unit_code, indicator, metric)
+)
+ANY LEFT JOIN
+(
+    SELECT period, assumeNotNull(unit_code) AS check_unit, indicator AS check_indicator, dvc_metric AS check_metric, formula_score
+    FROM `dvc`.v_official_formula_check
+    WHERE unit_code IS NOT NULL AND formula_score IS NOT NULL AND NOT (kind = 'component' AND dvc_metric = '')
+) USING (period, check_unit, check_indicator, check_metric);
