@@ -16,7 +16,9 @@
 //   - ClickHouse may be down when the daemon starts: it connects on first
 //     use and again after a failed attempt.
 //   - The metrics live on a registry of the server's own, never the global
-//     default.
+//     default. dvcindex_ready is the result of the last readiness probe
+//     (every readyProbeEvery, and every /readyz request): a scrape of
+//     /metrics never waits on ClickHouse.
 package daemon
 
 import (
@@ -144,6 +146,10 @@ func (s *Server) Run(ctx context.Context) error {
 		s.opts.Listening(ln.Addr().String())
 	}
 	s.seedGauges(ctx)
+	probeCtx, stopProbe := context.WithCancel(ctx)
+	probeDone := make(chan struct{})
+	go func() { defer close(probeDone); s.probeReadiness(probeCtx) }()
+	defer func() { stopProbe(); <-probeDone }() // before the store closes
 	c.Start()
 	select {
 	case <-ctx.Done():
@@ -152,6 +158,8 @@ func (s *Server) Run(ctx context.Context) error {
 		abort()
 		return fmt.Errorf("serve: HTTP server on %s: %w", ln.Addr(), err)
 	}
+	stopProbe()
+	<-probeDone
 	s.shutdown(ctx, c, abort, httpSrv)
 	return nil
 }

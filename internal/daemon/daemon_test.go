@@ -143,3 +143,40 @@ func TestServeHTTPTimeouts(t *testing.T) {
 		t.Errorf("ReadHeaderTimeout %s > ReadTimeout %s", srv.ReadHeaderTimeout, srv.ReadTimeout)
 	}
 }
+
+// TestReadinessGauge: dvcindex_ready has, per check, 1 when every entry of
+// /readyz under its name passed, 0 when one failed ("freshness <source>"
+// counts as freshness), and no sample when the check could not run.
+func TestReadinessGauge(t *testing.T) {
+	ok := func(name string) readyCheck { return readyCheck{Name: name, OK: true} }
+	bad := func(name string) readyCheck { return readyCheck{Name: name, Detail: "failed"} }
+	for _, c := range []struct {
+		name   string
+		checks []readyCheck
+		want   string // the samples, in the exposition format
+	}{
+		{"ready", []readyCheck{ok("clickhouse"), ok("migrations"), ok("freshness")},
+			"dvcindex_ready{check=\"clickhouse\"} 1\ndvcindex_ready{check=\"freshness\"} 1\ndvcindex_ready{check=\"migrations\"} 1\n"},
+		{"ClickHouse unreachable: the later checks did not run", []readyCheck{bad("clickhouse")},
+			"dvcindex_ready{check=\"clickhouse\"} 0\n"},
+		{"a stale source", []readyCheck{ok("clickhouse"), ok("migrations"), ok("freshness dossiers"), bad("freshness petitions")},
+			"dvcindex_ready{check=\"clickhouse\"} 1\ndvcindex_ready{check=\"freshness\"} 0\ndvcindex_ready{check=\"migrations\"} 1\n"},
+		{"migrations pending", []readyCheck{ok("clickhouse"), bad("migrations"), ok("freshness")},
+			"dvcindex_ready{check=\"clickhouse\"} 1\ndvcindex_ready{check=\"freshness\"} 1\ndvcindex_ready{check=\"migrations\"} 0\n"},
+		{"shutting down", []readyCheck{bad("serve")}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := newMetrics(time.Now, nil, nil)
+			// Every check first passed, so a check that did not run must lose its old sample.
+			m.setReadiness(readyReport{Checks: []readyCheck{ok("clickhouse"), ok("migrations"), ok("freshness")}})
+			m.setReadiness(readyReport{Checks: c.checks})
+			want := ""
+			if c.want != "" {
+				want = "# HELP dvcindex_ready " + readyHelp + "\n# TYPE dvcindex_ready gauge\n" + c.want
+			}
+			if err := testutil.GatherAndCompare(m.reg, strings.NewReader(want), "dvcindex_ready"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}

@@ -46,6 +46,7 @@ func (s *Server) handler() http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()
 		rep := s.readiness(ctx)
+		s.m.setReadiness(rep)
 		w.Header().Set("Content-Type", "application/json")
 		if !rep.Ready {
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -68,7 +69,8 @@ type readyCheck struct {
 }
 
 // readiness checks ClickHouse, the schema and the freshness of every
-// source (from v_runs).
+// source (from v_runs). The checks after ClickHouse run only when it
+// answers.
 func (s *Server) readiness(ctx context.Context) readyReport {
 	rep := readyReport{Ready: true}
 	add := func(name string, err error, detail string) {
@@ -104,11 +106,38 @@ func (s *Server) readiness(ctx context.Context) readyReport {
 		add("freshness", err, "")
 		return rep
 	}
-	for _, st := range pipeline.StaleSources(pipeline.EnabledNames(s.cfg), last, s.cfg.Freshness, s.opts.Now()) {
+	stale := pipeline.StaleSources(pipeline.EnabledNames(s.cfg), last, s.cfg.Freshness, s.opts.Now())
+	for _, st := range stale {
 		add("freshness "+st.Source, errors.New(st.String()), "")
 	}
-	if rep.Ready {
-		rep.Checks = append(rep.Checks, readyCheck{Name: "freshness", OK: true, Detail: "every source within its freshness limit"})
+	if len(stale) == 0 {
+		add("freshness", nil, "every source within its freshness limit")
 	}
 	return rep
+}
+
+// readyProbeEvery is how often serve runs its readiness checks for the
+// dvcindex_ready gauge, so that a scrape of /metrics reads the last result
+// and never waits on ClickHouse; a request to /readyz updates it too.
+const readyProbeEvery = 15 * time.Second
+
+// probeReadiness runs the readiness checks at once, then every
+// readyProbeEvery, setting dvcindex_ready, until ctx is cancelled.
+func (s *Server) probeReadiness(ctx context.Context) {
+	t := time.NewTicker(readyProbeEvery)
+	defer t.Stop()
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		rep := s.readiness(pctx)
+		cancel()
+		if ctx.Err() != nil {
+			return // a probe cut short by the shutdown says nothing about ClickHouse
+		}
+		s.m.setReadiness(rep)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

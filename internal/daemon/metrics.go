@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +20,7 @@ type metrics struct {
 	duration                                       *prometheus.HistogramVec
 	lastSuccess                                    *prometheus.GaugeVec
 	jobRuns, jobSkips, jobFailures                 *prometheus.CounterVec
+	ready                                          *prometheus.GaugeVec // per readyChecks(), set by setReadiness
 
 	now func() time.Time
 	mu  sync.Mutex
@@ -44,13 +46,14 @@ func newMetrics(now func() time.Time, sources, jobs []string) *metrics {
 		jobRuns:     counter("job_runs_total", "Scheduled job runs started, per job.", "job"),
 		jobSkips:    counter("job_skips_total", "Scheduled job runs skipped because the previous run was still running, per job.", "job"),
 		jobFailures: counter("job_failures_total", "Scheduled job runs that failed or panicked, per job.", "job"),
+		ready:       prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "dvcindex", Name: "ready", Help: readyHelp}, []string{"check"}),
 		now:         now,
 		wm:          map[string]time.Time{},
 	}
 	lag := prometheus.NewDesc("dvcindex_sync_watermark_lag_seconds",
 		"Seconds between now and the source's incremental watermark (sources with a watermark only).", []string{"source"}, nil)
 	m.reg.MustRegister(m.fetched, m.normalized, m.rejected, m.loaded, m.retries, m.duration, m.lastSuccess,
-		m.jobRuns, m.jobSkips, m.jobFailures, lagCollector{m: m, desc: lag},
+		m.jobRuns, m.jobSkips, m.jobFailures, m.ready, lagCollector{m: m, desc: lag},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every series exists from the start, at zero, so rates and absences
 	// are meaningful before the first run.
@@ -79,6 +82,35 @@ func (m *metrics) RunFinished(r load.Run, normalized uint64) {
 		m.duration.WithLabelValues(s, r.Status).Observe(r.FinishedAt.Sub(r.StartedAt).Seconds())
 		if r.Status == load.RunSuccess && r.Command == "sync" { // as v_runs freshness: sync runs only
 			m.lastSuccess.WithLabelValues(s).Set(float64(r.FinishedAt.Unix()))
+		}
+	}
+}
+
+// readyHelp is dvcindex_ready's help text.
+const readyHelp = "1 if the check of /readyz passed at the last readiness probe, 0 if it failed; no sample if it could not run (ClickHouse unreachable, shutting down)."
+
+// readyChecks are the values of dvcindex_ready's check label: the checks
+// of /readyz, "freshness <source>" counted under "freshness".
+func readyChecks() []string { return []string{"clickhouse", "migrations", "freshness"} }
+
+// setReadiness sets dvcindex_ready from a readiness report: per check, 1 if
+// every entry of the report under that name passed, 0 if one failed, and no
+// sample if the report has none (the check could not run).
+func (m *metrics) setReadiness(rep readyReport) {
+	for _, name := range readyChecks() {
+		seen, ok := false, true
+		for _, c := range rep.Checks {
+			if c.Name == name || strings.HasPrefix(c.Name, name+" ") {
+				seen, ok = true, ok && c.OK
+			}
+		}
+		switch {
+		case !seen:
+			m.ready.DeleteLabelValues(name)
+		case ok:
+			m.ready.WithLabelValues(name).Set(1)
+		default:
+			m.ready.WithLabelValues(name).Set(0)
 		}
 	}
 }
