@@ -23,6 +23,10 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 export DVC_TEST_CHROMIUM=${DVC_TEST_CHROMIUM:-$(command -v chromium)}
 
+# Prometheus and promtool (Debian's prometheus 2.42) for the alert rules'
+# checks and cmd/dvcindex's Prometheus tests; its system service is never used.
+scripts/prometheus-test.sh install
+
 addr=$(scripts/clickhouse-test-server.sh start)
 trap 'scripts/clickhouse-test-server.sh stop' EXIT
 export DVC_TEST_CLICKHOUSE="$addr"
@@ -35,6 +39,9 @@ export DVC_TEST_CLICKHOUSE_CLUSTER="$cluster"
 echo "ClickHouse cluster for tests: $DVC_TEST_CLICKHOUSE_CLUSTER"
 
 go vet ./...
+# The scrape snippet and the alert rules: promtool check config and check
+# rules, then the rules' unit tests (docs/deploy/alerts_test.yml).
+scripts/prometheus-test.sh check
 # The race-enabled tests as a JSON stream, read by internal/testreport: it
 # prints each package's ok/FAIL line and the failing tests' output, lists
 # every skipped test and fails the run if any test skipped or failed (a skip
