@@ -89,8 +89,11 @@ fi
 # !race; the code paths they run are race-tested by the smaller tests), on
 # their own: reprocess over a 200k-dossier archive equals a fresh sync, a
 # year of data (100k dossiers) reconciles with the published scores, and the
-# analysts' cookbook (docs/analysts.md) answers on the demo's data.
-go test -json -count=1 -timeout 15m -run 'At200k$|TestComputeAgreesWithOfficialScores$|TestCookbook' ./cmd/dvcindex 2>&1 | "$report"
+# analysts' cookbook (docs/analysts.md) answers on the demo's data; and
+# serve's metrics pass promtool and a real Prometheus scrapes serve.
+go test -json -count=1 -timeout 15m \
+  -run 'At200k$|TestComputeAgreesWithOfficialScores$|TestCookbook|TestMetricsPassPromtool$|TestPrometheusScrapesServe$' \
+  ./cmd/dvcindex 2>&1 | "$report"
 wait "$cluster_pid" || true
 for part in own suite; do
   echo "cluster tests ($part):"

@@ -1,3 +1,10 @@
+//go:build !race
+
+// The Prometheus tests run in make test's race-free step (scripts/test.sh):
+// they start serve, a private ClickHouse and a private Prometheus, and under
+// the race detector would lengthen the slowest package by minutes; serve's
+// code is race-tested by its own tests.
+
 package main
 
 import (
