@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
-FUZZTIME=${FUZZTIME:-10s}
+FUZZTIME=${FUZZTIME:-5s}
 
 # Headless Chromium renders the HTML report in its test (Debian's package).
 if ! command -v chromium >/dev/null 2>&1; then
@@ -59,8 +59,8 @@ go build -o "$report" ./internal/testreport
 # compute): its own tests (the demo's data computed on the cluster equals
 # one server's; a replica stopped mid-sync; a shard down; migrate with a
 # node down), then the tests of scripts/on-cluster-tests.txt again with
-# every database on the cluster (DVC_TEST_ON_CLUSTER): sync, compute
-# (interrupted, concurrent, fixtures), explain and report. The rest of the
+# every database on the cluster (DVC_TEST_ON_CLUSTER): sync, an interrupted
+# compute, and the report golden (compute, explain's data). The rest of the
 # suite is not repeated there, to keep make test within its time: each test
 # migrates a fresh database, about 11 s of ON CLUSTER statements, and the
 # portal's transient faults do not reach the warehouse (docs/cluster.md).

@@ -52,7 +52,7 @@ func demoData(n int) simulator.Options {
 // same v_indicator_metrics, v_indicator_scores and findings, the same
 // explain, and the dossiers really spread over both shards.
 func TestClusterComputesWhatOneServerComputes(t *testing.T) {
-	o := demoData(4000)
+	o := demoData(2500)
 	one := newHarnessOn(t, o, chtest.Options(t))
 	cl := newHarnessOn(t, o, chtest.ClusterOptions(t))
 	for _, h := range []*harness{one, cl} {
