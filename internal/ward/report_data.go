@@ -13,8 +13,9 @@ const reportWinbackRows = 5
 // AddToReport adds to a report's data each unit's targets and the points
 // each unit can win back, from the same Explain as explain and the page.
 func (st *Store) AddToReport(ctx context.Context, d *report.Data) error {
+	sc := periodScores{}
 	for _, u := range d.Units {
-		rep, err := st.Explain(ctx, u.Code, d.Period, "", 1)
+		rep, err := st.explain(ctx, sc, u.Code, d.Period, "", 1)
 		if err != nil {
 			return err
 		}

@@ -84,6 +84,11 @@ func unitAt(ref []load.ReferenceUnit, code, period string) (UnitRef, string) {
 // procedures per metric), opened by the seven indicators with the unit's
 // targets and the points to win back.
 func (st *Store) Explain(ctx context.Context, unit, period, indicator string, top int) (Report, error) {
+	return st.explain(ctx, periodScores{}, unit, period, indicator, top)
+}
+
+// explain is Explain reading scores through sc.
+func (st *Store) explain(ctx context.Context, sc periodScores, unit, period, indicator string, top int) (Report, error) {
 	p, err := transform.ParsePeriod(period)
 	if err != nil {
 		return Report{}, err
@@ -94,7 +99,7 @@ func (st *Store) Explain(ctx context.Context, unit, period, indicator string, to
 	}
 	rep := BuildReport(ex, p.Code, st.risks)
 	rep.Winback = Winbacks(rep)
-	if rep.Indicators, _, err = st.indicators(ctx, unit, p); err != nil {
+	if rep.Indicators, _, err = st.indicators(ctx, sc, unit, p); err != nil {
 		return rep, err
 	}
 	return rep, nil
@@ -103,18 +108,19 @@ func (st *Store) Explain(ctx context.Context, unit, period, indicator string, to
 // Page builds a unit's page for a period: the whole explain report, the
 // trend, and the links to the previous period and to the unit above.
 func (st *Store) Page(ctx context.Context, unit, period string) (Page, error) {
-	rep, err := st.Explain(ctx, unit, period, "", evidencePerMetric)
+	sc := periodScores{}
+	rep, err := st.explain(ctx, sc, unit, period, "", evidencePerMetric)
 	if err != nil {
 		return Page{}, err
 	}
 	p, _ := transform.ParsePeriod(period) // parsed by Explain
 	pg := Page{Report: rep, Indicators: rep.Indicators, Winback: rep.Winback}
-	if _, hasPrev, err := st.scoresOf(ctx, unit, p.Previous().Code); err != nil {
+	if _, hasPrev, err := st.scoresOf(ctx, sc, unit, p.Previous().Code); err != nil {
 		return pg, err
 	} else if hasPrev {
 		pg.Previous = p.Previous().Code
 	}
-	if pg.Trend, err = st.trend(ctx, unit, p); err != nil {
+	if pg.Trend, err = st.trend(ctx, sc, unit, p); err != nil {
 		return pg, err
 	}
 	return pg, st.parent(ctx, &pg)
@@ -122,12 +128,12 @@ func (st *Store) Page(ctx context.Context, unit, period string) (Page, error) {
 
 // indicators are a unit's seven indicators in a period with the previous
 // period's scores and the targets; ok is false when the unit has none.
-func (st *Store) indicators(ctx context.Context, unit string, p transform.Period) ([]Indicator, bool, error) {
-	cur, ok, err := st.scoresOf(ctx, unit, p.Code)
+func (st *Store) indicators(ctx context.Context, sc periodScores, unit string, p transform.Period) ([]Indicator, bool, error) {
+	cur, ok, err := st.scoresOf(ctx, sc, unit, p.Code)
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	prev, hasPrev, err := st.scoresOf(ctx, unit, p.Previous().Code)
+	prev, hasPrev, err := st.scoresOf(ctx, sc, unit, p.Previous().Code)
 	if err != nil {
 		return nil, false, err
 	}
@@ -157,27 +163,36 @@ func (st *Store) indicators(ctx context.Context, unit string, p transform.Period
 
 // trend is the total of the unit's latest periods of the same kind,
 // oldest first.
-func (st *Store) trend(ctx context.Context, unit string, p transform.Period) ([]Point, error) {
+func (st *Store) trend(ctx context.Context, sc periodScores, unit string, p transform.Period) ([]Point, error) {
 	total := len(vocab.Indicators()) - 1
 	var out []Point
 	for i, q := 0, p; i < trendPeriods; i, q = i+1, q.Previous() {
-		sc, ok, err := st.scoresOf(ctx, unit, q.Code)
+		u, ok, err := st.scoresOf(ctx, sc, unit, q.Code)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			break
 		}
-		out = append([]Point{{Period: q.Code, Total: round2(sc.Scores[total])}}, out...)
+		out = append([]Point{{Period: q.Code, Total: round2(u.Scores[total])}}, out...)
 	}
 	return out, nil
 }
 
-// scoresOf returns a unit's seven scores in a period.
-func (st *Store) scoresOf(ctx context.Context, unit, period string) (load.UnitScores, bool, error) {
-	all, err := st.s.Scores(ctx, period)
-	if err != nil {
-		return load.UnitScores{}, false, err
+// periodScores holds every unit's scores of the periods one page or one
+// report has read, so that each period is read once.
+type periodScores map[string][]load.UnitScores
+
+// scoresOf returns a unit's seven scores in a period, reading the period
+// through sc.
+func (st *Store) scoresOf(ctx context.Context, sc periodScores, unit, period string) (load.UnitScores, bool, error) {
+	all, ok := sc[period]
+	if !ok {
+		var err error
+		if all, err = st.s.Scores(ctx, period); err != nil {
+			return load.UnitScores{}, false, err
+		}
+		sc[period] = all
 	}
 	for _, u := range all {
 		if u.UnitCode == unit {
