@@ -46,6 +46,7 @@ type Config struct {
 	Evaluation Evaluation `yaml:"evaluation"`
 	Archive    Archive    `yaml:"archive"`
 	RefData    RefData    `yaml:"refdata"`
+	Watch      Watch      `yaml:"watch"`
 
 	// origins records where each key's value came from ("default",
 	// "file dvcindex.yaml", "env DVC_…"), for doctor and `config` output.
@@ -314,6 +315,19 @@ type Indicators struct {
 	BandAverage          float64  `yaml:"band_average"`
 }
 
+// Watch is the early warning (docs/watch.md): which open dossiers and
+// petitions are listed as at risk of costing a unit points, and where serve
+// sends each unit's digest after a sync.
+type Watch struct {
+	Period             string   `yaml:"period"`               // month | quarter | year: the period holding today that is watched
+	DueWithinDays      int      `yaml:"due_within_days"`      // due_soon: an open dossier due within this many working days
+	StepUnsyncedAfter  Duration `yaml:"step_unsynced_after"`  // step_unsynced: a step not on the national portal this long after it
+	PetitionWithinDays int      `yaml:"petition_within_days"` // petition_due_soon: an open petition this many working days from its deadline
+	WebhooksFile       string   `yaml:"webhooks_file"`        // CSV unit_code,url: serve POSTs each unit's digest as JSON ("" = none)
+	WebhookTimeout     Duration `yaml:"webhook_timeout"`      // one POST
+	WebhookRetries     int      `yaml:"webhook_retries"`      // re-sends of a failed POST (backoff doubling from 1s)
+}
+
 // Evaluation configures the national reporting API that the evaluation
 // source reads (docs/spec/national-766-api.md); its host, rate limit and
 // retries are sources.evaluation.*. It takes no credentials: the portal's
@@ -375,6 +389,8 @@ func Default() Config {
 			PetitionDeadlineDays: 15, ReconcileTolerance: 0.5,
 			BandExcellent: 90, BandGood: 80, BandFair: 65, BandAverage: 50,
 		},
+		Watch: Watch{Period: "quarter", DueWithinDays: 1, StepUnsyncedAfter: Duration(12 * time.Hour), PetitionWithinDays: 2,
+			WebhookTimeout: Duration(10 * time.Second), WebhookRetries: 3},
 	}
 }
 

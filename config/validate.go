@@ -28,6 +28,7 @@ func (c Config) Validate() error {
 	v.indicators()
 	v.log()
 	v.refData()
+	v.watch()
 	v.errs = append(v.errs, c.validateTLS()...)
 	v.errs = append(v.errs, c.validateEvaluation()...)
 	sort.SliceStable(v.errs, func(i, j int) bool { return v.errs[i].(*Error).Key < v.errs[j].(*Error).Key })
@@ -226,6 +227,21 @@ func (v *checker) indicators() {
 	}
 }
 
+// watch checks the early warning's rules: a step is flagged before any
+// deadline a rule uses (indicators.sync_deadline).
+func (v *checker) watch() {
+	w := v.c.Watch
+	v.oneOf("watch.period", w.Period, "month", "quarter", "year")
+	v.intRange("watch.due_within_days", w.DueWithinDays, 0, 30, "")
+	v.intRange("watch.petition_within_days", w.PetitionWithinDays, 0, 30, "")
+	v.positive("watch.step_unsynced_after", w.StepUnsyncedAfter)
+	if w.StepUnsyncedAfter >= v.c.Indicators.SyncDeadline && w.StepUnsyncedAfter > 0 {
+		v.bad("watch.step_unsynced_after", "must be shorter than indicators.sync_deadline (%s): a step is flagged before its deadline", v.c.Indicators.SyncDeadline)
+	}
+	v.positive("watch.webhook_timeout", w.WebhookTimeout)
+	v.intRange("watch.webhook_retries", w.WebhookRetries, 0, 10, "")
+}
+
 func (v *checker) log() {
 	v.oneOf("log.level", v.c.Log.Level, "trace", "debug", "info", "warn", "error")
 	v.oneOf("log.format", v.c.Log.Format, "auto", "console", "json")
@@ -240,6 +256,7 @@ func (v *checker) refData() {
 	for _, f := range []struct{ key, path string }{
 		{"refdata.units_file", rd.UnitsFile}, {"refdata.agencies_file", rd.AgenciesFile}, {"refdata.procedures_file", rd.ProceduresFile},
 		{"refdata.targets_file", rd.TargetsFile}, {"serve.web.users_file", v.c.Serve.Web.UsersFile},
+		{"watch.webhooks_file", v.c.Watch.WebhooksFile},
 	} {
 		if f.path == "" {
 			continue

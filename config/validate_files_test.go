@@ -24,6 +24,8 @@ func TestBadConfigFiles(t *testing.T) {
 		"files.bad.yml":       {"files"},
 		"archive.bad.yml":     {"archive.keep"},
 		"refdata.bad.yml":     {"refdata.agencies_file", "refdata.procedures_file", "refdata.targets_file", "refdata.units_file", "serve.web.users_file"},
+		"watch.bad.yml": {"watch.due_within_days", "watch.period", "watch.petition_within_days", "watch.step_unsynced_after",
+			"watch.webhook_retries", "watch.webhook_timeout", "watch.webhooks_file"},
 	}
 	files, err := filepath.Glob("testdata/*.bad.yml")
 	if err != nil {

@@ -218,13 +218,20 @@ func computeParams(computeID, period string, version uint64, start, end time.Tim
 		clickhouse.Named("province_metrics", set.ProvinceMetrics),
 		clickhouse.Named("sync_scoring", set.SyncScoring),
 		clickhouse.Named("units", units),
+		clickhouse.Named("now_ts", time.Now().Unix()),
+		// A compute lists no watch's items as done (load/watch.go).
+		clickhouse.Named("watch_id", ""),
+		clickhouse.Named("fix_kinds", noKinds()),
+		clickhouse.Named("break_kinds", noKinds()),
 	}
 }
 
-// buildPeriodDossiers writes the compute's units and unit map, then builds
-// its period_dossiers: the per-dossier facts every metric reads.
-func (s *Store) buildPeriodDossiers(ctx context.Context, computeID, period string, units []transform.ScopeUnit,
-	links []transform.ScopeLink, params []any) error {
+// noKinds binds "no kind" to an Array(String) parameter: 18.16 types an
+// empty array literal Array(Nothing), which has() refuses.
+func noKinds() []string { return []string{""} }
+
+// writeScope writes a compute's units and unit map.
+func (s *Store) writeScope(ctx context.Context, computeID, period string, units []transform.ScopeUnit, links []transform.ScopeLink) error {
 	err := s.insertRows(ctx, s.opts.Logger, insertComputeUnitsSQL, len(units), func(i int) []any {
 		u := units[i]
 		return []any{computeID, period, u.Code, u.Name, u.Level, u.ParentCode, u.ProvinceCode}
@@ -238,6 +245,16 @@ func (s *Store) buildPeriodDossiers(ctx context.Context, computeID, period strin
 	})
 	if err != nil {
 		return fmt.Errorf("write unit map: %w", err)
+	}
+	return nil
+}
+
+// buildPeriodDossiers writes the compute's units and unit map, then builds
+// its period_dossiers: the per-dossier facts every metric reads.
+func (s *Store) buildPeriodDossiers(ctx context.Context, computeID, period string, units []transform.ScopeUnit,
+	links []transform.ScopeLink, params []any) error {
+	if err := s.writeScope(ctx, computeID, period, units, links); err != nil {
+		return err
 	}
 	build, err := indicators.PeriodDossiers()
 	if err != nil {

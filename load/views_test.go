@@ -38,12 +38,14 @@ var viewSources = map[string]struct {
 	"v_official_formula_check": {"official_formula_check", []string{"version"}},
 	"v_official_responses":     {"official_responses", []string{"version"}},
 	"v_raw_pages":              {"raw_pages", nil},
+	"v_at_risk":                {"at_risk_items", []string{"version"}},
+	"v_at_risk_scores":         {"at_risk_scores", []string{"version"}},
 	"v_schema_fields":          {"schema_fields", []string{"version"}},
 	"v_schema_drift":           {"schema_drift", []string{"version"}},
 	"v_unit_targets":           {"unit_targets", []string{"version"}},
 }
 
-var derivedViews = []string{"v_score_reconciliation", "v_published_computes"}
+var derivedViews = []string{"v_score_reconciliation", "v_published_computes", "v_published_watches"}
 
 // TestViewsShowEveryColumn enforces the rule of migration 0005: after all
 // migrations, every column of a table is visible through its view unless the

@@ -42,7 +42,7 @@ import (
 	"github.com/dvcindex/dvcindex/transform/vocab"
 )
 
-//go:embed period_dossiers.sql metrics/*.sql findings/*.sql fragments/*.sql
+//go:embed period_dossiers.sql metrics/*.sql findings/*.sql fragments/*.sql atrisk/*.sql
 var files embed.FS
 
 // FormulaVersion is stored with every result; change it with the rules.

@@ -54,6 +54,39 @@ func IsGroup(code string) bool {
 	return false
 }
 
+// AtRiskRule is one rule of the early warning (docs/watch.md): an open
+// dossier or petition that will cost points unless someone acts.
+type AtRiskRule struct {
+	Code  string
+	Label string // Vietnamese, for the list
+	Words string // plain English
+}
+
+// AtRiskRules returns the early warning's rules, in list order.
+func AtRiskRules() []AtRiskRule {
+	return []AtRiskRule{
+		{"due_soon", "Sắp đến hạn trả kết quả", "an open dossier due within watch.due_within_days working days"},
+		{"second_supplement", "Đã bổ sung một lần", "an open dossier a second supplement request would count late"},
+		{"not_synced", "Chưa đồng bộ lên Cổng quốc gia", "a dossier received but not synced to the national portal"},
+		{"no_result_file", "Thiếu tệp kết quả điện tử", "a dossier with a result but no electronic result file"},
+		{"petition_due_soon", "Phản ánh sắp đến hạn", "an open petition near its deadline"},
+		{"step_unsynced", "Bước xử lý chưa đồng bộ", "a processing step not on the national portal after watch.step_unsynced_after"},
+		{"overdue", "Đã quá hạn", "an open dossier that already counts late"},
+		{"petition_overdue", "Phản ánh đã quá hạn", "an open petition past its deadline"},
+	}
+}
+
+// AtRiskLabel returns the Vietnamese label of an at-risk rule (the code
+// when unknown).
+func AtRiskLabel(code string) string {
+	for _, r := range AtRiskRules() {
+		if r.Code == code {
+			return r.Label
+		}
+	}
+	return code
+}
+
 // Finding is one kind of finding about a dossier.
 type Finding struct {
 	Code  string
