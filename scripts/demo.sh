@@ -102,6 +102,9 @@ sed -n '/^## 5/,/^## 6/p' .demo/report-2024-Q2.md | head -12
 echo "(full report: .demo/report-2024-Q2.md, .demo/report-2024-Q2.html, .demo/report-2024-Q2-csv.zip)"
 echo "== Bồng Sơn: the points to win back, cheapest first (report section 9)"
 grep -E '^\| (Mã|21640) ' <(sed -n '/^## 9/,$p' .demo/report-2024-Q2.md) | head -7
+echo "== dvcindex watch --unit 21640: what Bồng Sơn must finish before the points are lost (docs/watch.md)"
+echo "   (the simulated export runs to 2025-01-01, so its open dossiers are in 2024-Q4: the watch is taken as of 20/12/2024 17:00)"
+bin/dvcindex watch --unit 21640 --period 2024-Q4 --as-of 2024-12-20T17:00 --top 5 2>>.demo/compute.log | sed -n '1,/^GIỮ NGUYÊN/p' | sed '$d'
 
 # The unit's page (dvcindex web, the same handler serve mounts), left running.
 WEB_ADDR=${WEB_ADDR:-127.0.0.1:9109}

@@ -24,7 +24,7 @@ func TestCLIContract(t *testing.T) {
 		wantErr  []string // substrings of stderr
 	}{
 		{"help lists every command", []string{"--help"}, nil, exitOK,
-			[]string{"migrate", "sync", "backfill", "compute", "explain", "report", "serve", "doctor", "refdata", "version", "--config"}, nil},
+			[]string{"migrate", "sync", "backfill", "compute", "explain", "watch", "report", "serve", "doctor", "refdata", "version", "--config"}, nil},
 		{"sync help", []string{"sync", "--help"}, nil, exitOK, []string{"--source", "--once", "--dry-run", "--unsafe-dev-pii-key", "safety_lag"}, nil},
 		{"version", []string{"version"}, nil, exitOK, []string{"dvcindex", "schema migrations"}, nil},
 		{"unknown command is usage", []string{"frobnicate"}, nil, exitUsage, nil, []string{"unknown command"}},
@@ -35,6 +35,10 @@ func TestCLIContract(t *testing.T) {
 		{"compute needs a period", []string{"compute"}, nil, exitUsage, nil, []string{"period"}},
 		{"compute rejects a bad period", []string{"compute", "--period", "2024-Q5"}, nil, exitUsage, nil, []string{"2024-Q5"}},
 		{"explain rejects a bad format", []string{"explain", "--unit", "21637", "--period", "2024", "--format", "xml"}, nil, exitUsage, nil, []string{"--format"}},
+		{"watch needs a unit", []string{"watch"}, nil, exitUsage, nil, []string{"unit"}},
+		{"watch rejects a bad format", []string{"watch", "--unit", "21640", "--format", "xml"}, nil, exitUsage, nil, []string{"--format"}},
+		{"watch rejects a bad moment", []string{"watch", "--unit", "21640", "--as-of", "tomorrow"}, nil, exitUsage, nil, []string{"--as-of", "RFC 3339"}},
+		{"watch rejects a bad period", []string{"watch", "--unit", "21640", "--period", "2024-Q5"}, nil, exitUsage, nil, []string{"2024-Q5"}},
 		{"explain rejects a bad indicator", []string{"explain", "--unit", "21637", "--period", "2024", "--indicator", "speed"}, nil, exitUsage, nil, []string{"unknown indicator"}},
 		{"report rejects a bad format", []string{"report", "--period", "2024", "--format", "pdf", "--out", "x.pdf"}, nil, exitUsage, nil, []string{"--format"}},
 		{"serve refuses to start without a personal-data key", []string{"serve"}, []string{"DVC_PII_KEY="}, exitUsage, nil, []string{"pii.key"}},

@@ -10,6 +10,8 @@
 package watch
 
 import (
+	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -80,7 +82,7 @@ func Digests(res load.WatchResult, only []string) []Digest {
 	}
 	var out []Digest
 	for code, d := range byUnit {
-		if len(only) > 0 && !contains(only, code) {
+		if len(only) > 0 && !slices.Contains(only, code) {
 			continue
 		}
 		d.finish()
@@ -139,18 +141,4 @@ func (d Digest) Total() Score {
 	return Score{}
 }
 
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
-func round2(x float64) float64 {
-	if x < 0 {
-		return -round2(-x)
-	}
-	return float64(int64(x*100+0.5)) / 100
-}
+func round2(x float64) float64 { return math.Round(x*100) / 100 }

@@ -25,8 +25,9 @@ func WriteJSON(w io.Writer, ds []Digest) error {
 }
 
 // WriteTable writes a digest in plain Vietnamese: the projected scores,
-// then what to do first, the threats, the overdue items and the risks.
-func WriteTable(w io.Writer, d Digest) error {
+// then what to do first, the threats, the overdue items and the risks, each
+// list cut at top items (0: all) with a line saying how many more there are.
+func WriteTable(w io.Writer, d Digest, top int) error {
 	fmt.Fprintf(w, "CẢNH BÁO SỚM — %s (%s), kỳ %s, tính đến %s\n\n", d.UnitName, d.UnitCode, d.Period,
 		d.AsOf.In(transform.HoChiMinh()).Format(timeLayout))
 	t := d.Total()
@@ -54,18 +55,27 @@ func WriteTable(w io.Writer, d Digest) error {
 		{"RỦI RO KHÔNG TRỪ ĐIỂM", d.Risks},
 	}
 	for _, s := range sections {
-		if err := writeItems(w, s.title, s.items); err != nil {
+		if err := writeItems(w, s.title, s.items, top); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func writeItems(w io.Writer, title string, items []Item) error {
+func writeItems(w io.Writer, title string, items []Item, top int) error {
 	fmt.Fprintf(w, "\n%s: %d\n", title, len(items))
 	if len(items) == 0 {
 		return nil
 	}
+	more := 0
+	if top > 0 && len(items) > top {
+		items, more = items[:top], len(items)-top
+	}
+	defer func() {
+		if more > 0 {
+			fmt.Fprintf(w, "… và %d mục nữa (--top 0 để xem tất cả, --format json cho mọi mục)\n", more)
+		}
+	}()
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tMã hồ sơ / PAKN\tLoại\tHạn\tCòn (giờ)\tĐiểm\tViệc cần làm")
 	for i, it := range items {

@@ -49,13 +49,13 @@ func AtRiskRules() ([]AtRiskRule, error) {
 		return nil, err
 	}
 	sort.Strings(names)
-	known := map[string]bool{}
-	if ms, err := Metrics(); err == nil {
-		for _, m := range ms {
-			known[m.Code] = true
-		}
-	} else {
+	ms, err := Metrics()
+	if err != nil {
 		return nil, err
+	}
+	known := map[string]bool{}
+	for _, m := range ms {
+		known[m.Code] = true
 	}
 	out := make([]AtRiskRule, 0, len(names))
 	for _, name := range names {
@@ -77,6 +77,12 @@ func readAtRiskRule(name string, metrics map[string]bool) (AtRiskRule, error) {
 	if err != nil {
 		return AtRiskRule{}, err
 	}
+	return parseAtRiskRule(name, text, metrics)
+}
+
+// parseAtRiskRule parses and checks one rule file's text (fragments
+// included) against the metric codes.
+func parseAtRiskRule(name, text string, metrics map[string]bool) (AtRiskRule, error) {
 	hdr, sql := splitHeader(text)
 	r := AtRiskRule{Code: hdr["rule"], Metric: hdr["metric"], Spec: hdr["spec"], File: name, SQL: sql}
 	r.Codes = splitList(hdr["codes"])

@@ -863,3 +863,90 @@ ANY LEFT JOIN
     FROM `dvc`.v_official_formula_check
     WHERE unit_code IS NOT NULL AND formula_score IS NOT NULL AND NOT (kind = 'component' AND dvc_metric = '')
 ) USING (period, check_unit, check_indicator, check_metric);
+-- 0015_watch
+CREATE TABLE IF NOT EXISTS `dvc`.watches ON CLUSTER `dvc`
+(
+    watch_id    String,
+    period      String,
+    as_of       DateTime('Asia/Ho_Chi_Minh'),
+    units       Array(String),
+    version     UInt64,
+    status      String,
+    started_at  DateTime('Asia/Ho_Chi_Minh'),
+    finished_at Nullable(DateTime('Asia/Ho_Chi_Minh')),
+    error       String,
+    row_version UInt8
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/dvcindex/dvc/watches/0015', '{shard}-{replica}', row_version)
+ORDER BY watch_id;
+CREATE TABLE IF NOT EXISTS `dvc`.at_risk_candidates ON CLUSTER `dvc`
+(
+    watch_id       String,
+    unit_code      String,
+    item_kind      String,
+    item_id        String,
+    rule           String,
+    metric         String,
+    indicator      String,
+    kind           String,
+    flip           String,
+    procedure_code String,
+    deadline       Nullable(DateTime('Asia/Ho_Chi_Minh')),
+    detail         String
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/dvcindex/dvc/at_risk_candidates/0015', '{shard}-{replica}')
+PARTITION BY watch_id
+ORDER BY (unit_code, item_id, rule);
+CREATE TABLE IF NOT EXISTS `dvc`.at_risk_items ON CLUSTER `dvc`
+(
+    watch_id       String,
+    period         String,
+    as_of          DateTime('Asia/Ho_Chi_Minh'),
+    unit_code      String,
+    item_kind      String,
+    item_id        String,
+    rule           String,
+    metric         String,
+    indicator      String,
+    kind           String,
+    procedure_code String,
+    deadline       Nullable(DateTime('Asia/Ho_Chi_Minh')),
+    hours_left     Float64,
+    points         Float64,
+    detail         String,
+    version        UInt64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/dvcindex/dvc/at_risk_items/0015', '{shard}-{replica}')
+PARTITION BY watch_id
+ORDER BY (unit_code, rule, item_id);
+CREATE TABLE IF NOT EXISTS `dvc`.at_risk_scores ON CLUSTER `dvc`
+(
+    watch_id   String,
+    period     String,
+    as_of      DateTime('Asia/Ho_Chi_Minh'),
+    unit_code  String,
+    indicator  String,
+    secured    Float64,
+    if_done    Float64,
+    lost       Float64,
+    max_score  Float64,
+    version    UInt64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/dvcindex/dvc/at_risk_scores/0015', '{shard}-{replica}')
+PARTITION BY watch_id
+ORDER BY (unit_code, indicator);
+CREATE VIEW IF NOT EXISTS `dvc`.v_published_watches ON CLUSTER `dvc` AS SELECT period, unit_code, max(version) AS published_version
+FROM
+(
+    SELECT period, units, version FROM `dvc`.watches FINAL
+    WHERE status = 'committed'
+)
+ARRAY JOIN units AS unit_code
+GROUP BY period, unit_code;
+CREATE VIEW IF NOT EXISTS `dvc`.v_at_risk ON CLUSTER `dvc` AS SELECT period, unit_code, item_kind, item_id, rule, metric, indicator, kind, procedure_code, deadline,
+       hours_left, points, detail, as_of, watch_id
+FROM `dvc`.at_risk_items
+WHERE (period, unit_code, version) IN (SELECT period, unit_code, published_version FROM `dvc`.v_published_watches);
+CREATE VIEW IF NOT EXISTS `dvc`.v_at_risk_scores ON CLUSTER `dvc` AS SELECT period, unit_code, indicator, secured, if_done, lost, max_score, as_of, watch_id
+FROM `dvc`.at_risk_scores
+WHERE (period, unit_code, version) IN (SELECT period, unit_code, published_version FROM `dvc`.v_published_watches);

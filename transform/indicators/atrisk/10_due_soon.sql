@@ -11,7 +11,7 @@ FROM
 (
     SELECT unit_code, dossier_id, procedure_code, supp_seconds, assumeNotNull(due_at) + supp_seconds AS deadline
     FROM {db}.period_dossiers
-    WHERE compute_id = @compute_id AND has(@units, unit_code)
+    WHERE compute_id = @compute_id AND has(@units, unit_code) AND received_at <= toDateTime(@as_of_ts)
       AND end_at IS NULL AND late = 1 AND supp_count <= 1 AND due_source != 'none'
 )
 WHERE deadline >= toDateTime(@as_of_ts) AND deadline <= toDateTime(@due_until_ts)

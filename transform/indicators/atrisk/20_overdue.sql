@@ -14,6 +14,6 @@ FROM
            if(due_at IS NULL, toDateTime(0), assumeNotNull(due_at) + supp_seconds) AS due_plus,
            nullIf(due_plus, toDateTime(0)) AS deadline
     FROM {db}.period_dossiers
-    WHERE compute_id = @compute_id AND has(@units, unit_code) AND end_at IS NULL AND late = 1
+    WHERE compute_id = @compute_id AND has(@units, unit_code) AND received_at <= toDateTime(@as_of_ts) AND end_at IS NULL AND late = 1
 )
 WHERE supp_count > 1 OR due_source = 'none' OR due_plus < toDateTime(@as_of_ts)

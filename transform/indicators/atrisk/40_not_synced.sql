@@ -10,4 +10,4 @@ SELECT @watch_id, unit_code, 'dossier', dossier_id, 'not_synced', 'DOSSIER_SYNC'
               if(sync_error != '', concat(' (lỗi đồng bộ ', sync_error, ')'), ''),
               ': đồng bộ trước khi kỳ kết thúc')
 FROM {db}.period_dossiers
-WHERE compute_id = @compute_id AND has(@units, unit_code) AND dossier_synced = 0
+WHERE compute_id = @compute_id AND has(@units, unit_code) AND received_at <= toDateTime(@as_of_ts) AND dossier_synced = 0

@@ -13,7 +13,7 @@ FROM
 (
     SELECT unit_code, dossier_id, procedure_code, steps_late
     FROM {db}.period_dossiers
-    WHERE compute_id = @compute_id AND has(@units, unit_code) AND dossier_synced = 1
+    WHERE compute_id = @compute_id AND has(@units, unit_code) AND received_at <= toDateTime(@as_of_ts) AND dossier_synced = 1
 )
 ALL INNER JOIN
 (

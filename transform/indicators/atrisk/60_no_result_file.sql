@@ -8,4 +8,4 @@ SELECT @watch_id, unit_code, 'dossier', dossier_id, 'no_result_file', 'ORIGINAL_
        if(channel = 'online', 'Hồ sơ nộp trực tuyến đã có kết quả nhưng chưa đính kèm tệp kết quả điện tử: đính kèm trước khi kỳ kết thúc',
           'Đã có kết quả nhưng chưa đính kèm tệp kết quả điện tử: đính kèm trước khi kỳ kết thúc')
 FROM {db}.period_dossiers
-WHERE compute_id = @compute_id AND has(@units, unit_code) AND end_status IN (9, 10) AND result_links = 0
+WHERE compute_id = @compute_id AND has(@units, unit_code) AND received_at <= toDateTime(@as_of_ts) AND end_status IN (9, 10) AND result_links = 0

@@ -12,7 +12,7 @@ FROM
 (
     SELECT petition_id, src_code, deadline, deadline < toDateTime(@as_of_ts) AS overdue
     FROM ({fragment:petitions_judged})
-    WHERE handled_at IS NULL AND deadline < toDateTime(@end_ts)
+    WHERE handled_at IS NULL AND deadline < toDateTime(@end_ts) AND received_at <= toDateTime(@as_of_ts)
       AND (deadline < toDateTime(@as_of_ts) OR deadline <= toDateTime(@petition_until_ts))
 )
 ALL INNER JOIN (SELECT src_code, unit_code FROM {db}.unit_map WHERE compute_id = @compute_id AND has(@units, unit_code)) USING src_code

@@ -9,7 +9,7 @@
 -- "Today" is @now_ts (the moment of the compute; the end of the period for
 -- a watch's projection). A watch's scenario also counts on time the
 -- petitions it lists as done (@watch_id, @fix_kinds; none in a compute).
-SELECT petition_id, src_code, handled_at, rating,
+SELECT petition_id, src_code, received_at, handled_at, rating,
        if(deadline_at IS NOT NULL, assumeNotNull(deadline_at),
           toDateTime(concat(toString(deadline_day), ' 23:59:59'), 'Asia/Ho_Chi_Minh')) AS deadline,
        toUInt8((handled_at IS NOT NULL AND assumeNotNull(handled_at) <= deadline)
@@ -18,7 +18,7 @@ SELECT petition_id, src_code, handled_at, rating,
                                   WHERE watch_id = @watch_id AND flip = 'petition' AND has(@fix_kinds, kind))) AS on_time
 FROM
 (
-    SELECT petition_id, src_code, handled_at, rating, deadline_at, toUInt32(recv_wi + @petition_deadline_days) AS target_wi
+    SELECT petition_id, src_code, received_at, handled_at, rating, deadline_at, toUInt32(recv_wi + @petition_deadline_days) AS target_wi
     FROM
     (
         SELECT petition_id, unit_code AS src_code, received_at, deadline_at, handled_at, rating, toDate(assumeNotNull(received_at)) AS day
