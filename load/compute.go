@@ -475,6 +475,11 @@ func (s *Store) computeMetrics(ctx context.Context, p transform.Period, set Indi
 	if err != nil {
 		return err
 	}
+	return s.computeMetricsOf(ctx, p, set, params, metrics)
+}
+
+// computeMetricsOf writes the given metrics of the compute.
+func (s *Store) computeMetricsOf(ctx context.Context, p transform.Period, set IndicatorSettings, params []any, metrics []indicators.Metric) error {
 	for _, m := range metrics {
 		emptyNull, emptyScore, emptyMax := emptyRule(m, set.ZeroDenominator)
 		provinceOnly := 0

@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -210,14 +211,64 @@ func (s *Store) watchAll(ctx context.Context, w *watchRun, res *WatchResult) err
 }
 
 // scoreScenario writes a scenario's metrics and group scores (the
-// compute's own statements, under the scenario's compute id).
+// compute's own statements, under the scenario's compute id). Scenario A
+// runs every metric; the others rerun only the metrics a flip can move
+// (flippedMetrics) and copy A's rows of the rest.
 func (s *Store) scoreScenario(ctx context.Context, w *watchRun, params []any) error {
-	if err := s.computeMetrics(ctx, w.req.Period, w.req.Settings, params); err != nil {
+	metrics, err := indicators.Metrics()
+	if err != nil {
+		return err
+	}
+	if named(params, "compute_id") != named(params, "base_id") {
+		var keep []string
+		metrics, keep = flippedMetrics(metrics)
+		if err := s.execNamed(ctx, copyMetricsSQL, append(params, clickhouse.Named("kept", keep))); err != nil {
+			return fmt.Errorf("copy the unmoved metrics: %w", err)
+		}
+	}
+	if err := s.computeMetricsOf(ctx, w.req.Period, w.req.Settings, params, metrics); err != nil {
 		return err
 	}
 	for _, stmt := range []string{groupScoresSQL, totalScoresSQL} {
 		if err := s.execNamed(ctx, stmt, params); err != nil {
 			return fmt.Errorf("group scores: %w", err)
+		}
+	}
+	return nil
+}
+
+// copyMetricsSQL copies scenario A's rows of the metrics in @kept to a
+// scenario: no flip moves them.
+const copyMetricsSQL = `INSERT INTO {db}.indicator_metrics (period, unit_code, indicator, metric, numerator, denominator,
+ratio, score, max_score, points_lost, scope, no_data, formula_version, computed_at, compute_id, version)
+SELECT period, unit_code, indicator, metric, numerator, denominator, ratio, score, max_score, points_lost, scope, no_data,
+       formula_version, computed_at, @compute_id, version
+FROM {db}.indicator_metrics
+WHERE compute_id = @base_id AND has(@kept, metric)`
+
+// flipWords are the per-dossier facts a scenario changes and the table its
+// petitions flip reads: a metric whose SQL names none of them, and has no
+// coefficient, scores the same in every scenario.
+var flipWords = regexp.MustCompile(`\b(late|dossier_synced|synced_on_time|result_links|at_risk_candidates)\b`)
+
+// flippedMetrics splits the metrics into those a scenario must rerun and
+// the codes of those it copies from scenario A.
+func flippedMetrics(metrics []indicators.Metric) (rerun []indicators.Metric, kept []string) {
+	for _, m := range metrics {
+		if m.Coefficient != "" || flipWords.MatchString(m.SQL) {
+			rerun = append(rerun, m)
+		} else {
+			kept = append(kept, m.Code)
+		}
+	}
+	return rerun, append(kept, "")
+}
+
+// named returns the value of the named parameter name of params.
+func named(params []any, name string) any {
+	for _, p := range params {
+		if nv, ok := p.(driver.NamedValue); ok && nv.Name == name {
+			return nv.Value
 		}
 	}
 	return nil

@@ -76,3 +76,52 @@ func TestAtRiskRuleHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAtRiskMovesAreComplete: a rule's moves are exactly the metrics whose
+// SQL reads the per-dossier fact its flip changes (and those scaled by
+// DOSSIER_SYNC when it moves DOSSIER_SYNC): a metric left out would move in
+// the scenarios with no item to carry its points.
+func TestAtRiskMovesAreComplete(t *testing.T) {
+	rules, err := AtRiskRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := Metrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]*regexp.Regexp{
+		"on_time":  regexp.MustCompile(`\blate\b`),
+		"synced":   regexp.MustCompile(`\b(dossier_synced|synced_on_time)\b`),
+		"result":   regexp.MustCompile(`\bresult_links\b`),
+		"petition": regexp.MustCompile(`\bat_risk_candidates\b`),
+	}
+	flipRe := regexp.MustCompile(`'(on_time|synced|result|petition)'`)
+	for _, r := range rules {
+		flips := map[string]bool{}
+		for _, m := range flipRe.FindAllStringSubmatch(r.SQL, -1) {
+			flips[m[1]] = true
+		}
+		if len(flips) == 0 {
+			if r.Code != "step_unsynced" {
+				t.Errorf("%s: flips nothing", r.File)
+			}
+			continue
+		}
+		var want []string
+		for _, m := range ms {
+			for f := range flips {
+				if reads[f].MatchString(m.SQL) || (f == "synced" && m.Coefficient == "sync") {
+					want = append(want, m.Code)
+					break
+				}
+			}
+		}
+		slices.Sort(want)
+		got := slices.Clone(r.Moves)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: moves %v; the metrics reading what it flips are %v", r.File, got, want)
+		}
+	}
+}

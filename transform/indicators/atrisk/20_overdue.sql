@@ -1,6 +1,6 @@
 -- rule: overdue
 -- metric: ON_TIME
--- moves: ON_TIME
+-- moves: ON_TIME, DOSSIER_RECEIVING_SATISFACTION
 -- spec: item 2.1 (indicators-766-official.md §2.2): an open dossier received in the period that already counts late — past its deadline, asked for a supplement twice, or with no due date at all (no NgayHenTra and no catalogue limit) — and is not counted yet because the period has not ended. Its points are lost whatever is done now (kind lost); it is listed so that it is finished, and apart from what can still be won.
 INSERT INTO {db}.at_risk_candidates (watch_id, unit_code, item_kind, item_id, rule, metric, indicator, kind, flip, procedure_code, deadline, detail)
 SELECT @watch_id, unit_code, 'dossier', dossier_id, 'overdue', 'ON_TIME', 'progress', 'lost', 'on_time', procedure_code, deadline,

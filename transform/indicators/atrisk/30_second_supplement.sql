@@ -1,6 +1,6 @@
 -- rule: second_supplement
 -- metric: ON_TIME
--- moves: ON_TIME
+-- moves: ON_TIME, DOSSIER_RECEIVING_SATISFACTION
 -- spec: item 2.1 (indicators-766-official.md §2.2): an open dossier that has had one supplement request (answered: its clock runs again) and is not already listed as due soon or overdue: a second request would count it late whatever its due date. recoverable when it would count late anyway if nothing changes (its deadline is before the period ends: finish it in time, with no second request); threat when it is on time if nothing changes (only a second request can lose it).
 INSERT INTO {db}.at_risk_candidates (watch_id, unit_code, item_kind, item_id, rule, metric, indicator, kind, flip, procedure_code, deadline, detail)
 SELECT @watch_id, unit_code, 'dossier', dossier_id, 'second_supplement', 'ON_TIME', 'progress', if(late = 1, 'recoverable', 'threat'),
