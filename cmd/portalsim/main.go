@@ -8,6 +8,9 @@
 // --units FILE (and --agencies FILE) serve the units of any units file in
 // transform/refdata's format instead of Hoài Nhơn's, e.g.
 // --units transform/refdata/units-song-cau.csv.
+//
+// --as-of 2024-05-10T17:00:00+07:00 serves the portal as it stood at that
+// moment (a fixed clock, also the Date header): see the README, "Replay".
 package main
 
 import (
@@ -56,6 +59,7 @@ func run(args []string, log zerolog.Logger) error {
 	slowDelay := fs.Duration("slow-delay", def.SlowDelay, "how long a 'slow' fault delays the response (default 2s)")
 	unitsFile := fs.String("units", "", "units file (format of transform/refdata/units-hoai-nhon.csv) to generate dossiers for instead of the built-in Hoài Nhơn units")
 	agenciesFile := fs.String("agencies", "", "agency codes file (format of transform/refdata/agencies.csv); without it --units serves no MaCoQuan")
+	asOf := fs.String("as-of", "", "serve the dossiers and petitions as they stood at this moment, RFC 3339 (e.g. 2024-05-10T17:00:00+07:00); a fixed clock, also the Date header and token expiry (\"\" = final states, real time)")
 	driftAt := fs.String("schema-drift-at", "", "from this day (yyyy-mm-dd) on, dossiers change shape: a key added, SoDienThoai renamed, KenhThucHien a string (simulator/schema_drift.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -83,6 +87,9 @@ func run(args []string, log zerolog.Logger) error {
 			return fmt.Errorf("--schema-drift-at: %w", err)
 		}
 	}
+	if opts.AsOf, err = parseAsOf(*asOf); err != nil {
+		return err
+	}
 	sim, err := simulator.New(opts)
 	if err != nil {
 		return err
@@ -103,7 +110,7 @@ func run(args []string, log zerolog.Logger) error {
 	log.Info().Str("addr", ln.Addr().String()).Int64("seed", opts.Seed).Int("dossiers", opts.Dossiers).
 		Int("petitions", sim.Petitions()).Str("late_sync_unit", opts.LateSyncUnit).
 		Str("from", *from).Str("to", *to).Strs("faults", opts.Faults).Float64("fault_rate", opts.FaultRate).
-		Msg("portal simulator listening")
+		Str("as_of", *asOf).Msg("portal simulator listening")
 
 	select {
 	case err := <-errc:
@@ -121,6 +128,19 @@ func run(args []string, log zerolog.Logger) error {
 	}
 	log.Info().Int64("dossier_pages_served", sim.Requests()).Msg("stopped")
 	return nil
+}
+
+// parseAsOf reads the --as-of flag: "" is no replay (nil), else an RFC 3339
+// moment served as a fixed clock.
+func parseAsOf(v string) (func() time.Time, error) {
+	if v == "" {
+		return nil, nil
+	}
+	at, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return nil, fmt.Errorf("--as-of %q: want RFC 3339, e.g. 2024-05-10T17:00:00+07:00: %w", v, err)
+	}
+	return func() time.Time { return at }, nil
 }
 
 // readRefFiles reads the --units and --agencies files; an empty path gives

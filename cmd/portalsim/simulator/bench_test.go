@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 )
 
 type discard struct{ h http.Header }
@@ -47,5 +48,33 @@ func BenchmarkEvaluationYear(b *testing.B) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkServePageAsOf serves 1000-record pages of a 3000-dossier year in
+// replay mode: at a fixed moment (the view of the open dossiers is built
+// once and cached), and at a new moment every request (the view is built
+// for each page: the first page of each replay step).
+func BenchmarkServePageAsOf(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		step time.Duration
+	}{{"fixed clock", 0}, {"clock moved per page", time.Hour}} {
+		b.Run(bc.name, func(b *testing.B) {
+			clock := NewClock(day(2024, 7, 1).Add(10 * time.Hour))
+			s := newSim(b, func(o *Options) {
+				o.Seed, o.Dossiers, o.AsOf, o.TokenTTL = 1, 3000, clock.Now, 1000*time.Hour
+			})
+			tok := login(b, s)
+			h := s.Handler()
+			w := &discard{h: http.Header{}}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				clock.Advance(bc.step)
+				req := httptest.NewRequest(http.MethodGet, "/api/v1/dossiers?page_size=1000&page="+strconv.Itoa(1+i%2), nil)
+				req.Header.Set("Authorization", "Bearer "+tok)
+				h.ServeHTTP(w, req)
+			}
+		})
 	}
 }

@@ -308,15 +308,26 @@ type facts struct {
 	rating            int
 }
 
-// generate fills d with dossier i and, when t (f) is not nil, its ground
-// truth (its portal facts). Everything comes from one PRNG stream seeded by
-// (Seed, i), consumed in a fixed order: the phases below run in this order,
-// each drawing in a fixed order, and changing either changes the data set
-// (TestGeneratedExportChecksum pins it).
+// generate fills d with dossier i in its final state and, when t (f) is not
+// nil, its ground truth (its portal facts). Everything comes from one PRNG
+// stream seeded by (Seed, i), consumed in a fixed order: the phases below
+// run in this order, each drawing in a fixed order, and changing either
+// changes the data set (TestGeneratedExportChecksum pins it).
 func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth, f *facts) {
+	s.generateAt(g, i, time.Time{}, d, t, f)
+}
+
+// generateAt is generate as the portal holds dossier i at the moment at
+// (asof.go): the full record is generated first (the same draws), then cut
+// at at when its final NgayCapNhat is after at. A zero at is the final
+// state. It returns the served NgayCapNhat, and ok false (d and t then
+// undefined) when the dossier does not exist yet at at. f always gets the
+// final facts.
+func (s *Simulator) generateAt(g *genState, i int, at time.Time, d *dossier, t *Truth, f *facts) (updated time.Time, ok bool) {
 	c := genCtx{s: s, r: g.seed(s.opts.Seed, i), cal: s.cal, i: i, d: d}
 	d.reset()
 	c.U = s.updatedAt(i)
+	c.updated = c.U
 	d.NgayCapNhat = c.U.Format(layCompact)
 
 	// The timeline: status, dates, procedure and unit.
@@ -342,11 +353,15 @@ func (s *Simulator) generate(g *genState, i int, d *dossier, t *Truth, f *facts)
 	if f != nil {
 		c.fillFacts(f)
 	}
+	if !at.IsZero() && at.Before(c.U) && !c.cutAt(at) {
+		return time.Time{}, false
+	}
 	c.pii = s.extraPII(i, d, c.pii)
-	c.pii = s.schemaDrift(i, c.U, d, c.pii)
+	c.pii = s.schemaDrift(i, c.updated, d, c.pii)
 	if t != nil {
 		c.fillTruth(t)
 	}
+	return c.updated, true
 }
 
 // genCtx is what the phases of generate pass on to each other for one
@@ -358,7 +373,10 @@ type genCtx struct {
 	cal calendar
 	i   int
 	d   *dossier
-	U   time.Time // NgayCapNhat
+	U   time.Time // final NgayCapNhat
+	// updated is NgayCapNhat as served: U, or the moment of the latest
+	// change up to the replay moment once cutAt has cut the record.
+	updated time.Time
 
 	invalid  string // the portal field made invalid ("" = none)
 	nfd      bool   // names are served in NFD
@@ -393,6 +411,10 @@ type genCtx struct {
 	sups  [2]supFact
 	nSups int
 	syncs [12]time.Time // ThoiDiemDongBo of each event (zero = null)
+	// dossierSync is the moment DongBoDVCQG records (its ThoiDiemDongBo)
+	// when syncKind is syncDone or syncError; zero otherwise.
+	syncKind    int
+	dossierSync time.Time
 }
 
 // tx is how a name is served: in NFD for the dossiers drawn so, else as is.

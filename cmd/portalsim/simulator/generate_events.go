@@ -161,15 +161,20 @@ func (c *genCtx) serveSync() {
 		if lastSync.IsZero() {
 			lastSync = c.U
 		}
+		c.syncKind, c.dossierSync = syncDone, lastSync
 		c.d.DongBoDVCQG = dongBo{k: present, daDongBo: 1, thoiDiem: fmtDate(r, lastSync, false)}
 	case syncState < 96:
+		c.syncKind = syncNot
 		c.d.DongBoDVCQG = dongBo{k: present, thoiDiem: ostr{k: null}}
 	case syncState < 98:
 		at := c.L.Add(sec(60 + r.IntN(600)))
 		if at.After(c.U) {
 			at = c.U
 		}
+		c.syncKind, c.dossierSync = syncError, at
 		c.d.DongBoDVCQG = dongBo{k: present, thoiDiem: fmtDate(r, at, false), maLoi: pick(r, syncErrors)}
+	default:
+		c.syncKind = syncMissing
 	}
 }
 
@@ -268,7 +273,7 @@ func (c *genCtx) fillFacts(f *facts) {
 
 // fillTruth sets t to the ground truth of the generated dossier.
 func (c *genCtx) fillTruth(t *Truth) {
-	*t = Truth{ID: c.id, UpdatedAt: c.U, Status: c.status, Channel: c.ch, PII: c.pii,
+	*t = Truth{ID: c.id, UpdatedAt: c.updated, Status: c.status, Channel: c.ch, PII: c.pii,
 		Received: timeIf(c.recServed, c.R), Submitted: timeIf(c.subServed, c.S), Due: timeIf(c.dueServed, c.H),
 		Finished: timeIf(c.finServed, c.F), Returned: timeIf(c.retServed, c.T),
 		Withdrawn: c.withdrawnAt(), LateSync: c.lateSync, StepLag: c.stepLag}

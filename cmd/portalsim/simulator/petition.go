@@ -89,9 +89,17 @@ func (s *Simulator) petitionDefaultDue(t time.Time) time.Time {
 	return endOfDay(s.cal.nthWorkDay(midnight(t), defaultPetitionDays))
 }
 
-// generatePetition fills p (and pf, t when not nil) with petition j. gd is
-// the generator state used for the related dossier.
+// generatePetition fills p (and pf, t when not nil) with petition j in its
+// final state. gd is the generator state used for the related dossier.
 func (s *Simulator) generatePetition(g, gd *genState, j int, p *petition, pf *petitionFacts, t *PetitionTruth) {
+	s.generatePetitionAt(g, gd, j, time.Time{}, p, pf, t)
+}
+
+// generatePetitionAt is generatePetition as the portal holds petition j at
+// the moment at (asof.go; zero at: the final state, pf always final). It
+// returns the served NgayCapNhat, and ok false (p and t then undefined)
+// before the petition is received.
+func (s *Simulator) generatePetitionAt(g, gd *genState, j int, at time.Time, p *petition, pf *petitionFacts, t *PetitionTruth) (updated time.Time, ok bool) {
 	r := g.seed(s.opts.Seed^petitionSalt, j)
 	cal := s.cal
 	*p = petition{}
@@ -189,15 +197,18 @@ func (s *Simulator) generatePetition(g, gd *genState, j int, p *petition, pf *pe
 	if pf != nil {
 		*pf = petitionFacts{u: u, dossier: dIdx, received: recv, due: due, handled: handled, rating: rating}
 	}
+	updated = U
+	if !at.IsZero() && at.Before(U) {
+		if updated, ok = cutPetition(p, at, recv, &handled, &rating); !ok {
+			return time.Time{}, false
+		}
+	}
 	if t != nil {
 		*t = PetitionTruth{ID: p.MaPAKN.v, UnitCode: u.code, UnitName: u.name, DossierID: dossierID,
 			DossierIndex: dIdx, Received: recv, Deadline: due, DeadlineServed: dueServed,
-			Rating: rating, UpdatedAt: U, PII: extraPII, Invalid: invalid}
-		if !handled.IsZero() {
-			h := handled
-			t.Handled = &h
-		}
+			Rating: rating, UpdatedAt: updated, PII: extraPII, Invalid: invalid, Handled: timeIf(!handled.IsZero(), handled)}
 	}
+	return updated, true
 }
 
 // successorOn is u when it is valid on day, else the unit it was merged into
@@ -237,6 +248,10 @@ func (s *Simulator) handlePetitions(w http.ResponseWriter, r *http.Request) {
 	pq, msg := s.parsePageQuery(r)
 	if msg != "" {
 		writeError(w, http.StatusBadRequest, CodeBadRequest, msg)
+		return
+	}
+	if at := requestAsOf(r); !at.IsZero() {
+		s.servePetitionsAsOf(w, r, pq, at)
 		return
 	}
 	served, said, extra := s.shapePage(pq)

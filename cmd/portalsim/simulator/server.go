@@ -43,8 +43,10 @@ func (s *Simulator) routes() http.Handler {
 	})
 	// Every response carries the portal's clock (Options.Now) in Date, as a
 	// real server's does: clients cap their watermarks at it.
+	// In replay mode (Options.AsOf) the request carries its moment.
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Date", s.opts.Now().UTC().Format(http.TimeFormat))
+		r, now := s.requestClocks(r)
+		w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 		mux.ServeHTTP(w, r)
 	})
 }
@@ -263,6 +265,10 @@ func (s *Simulator) handleDossiers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.requests.Add(1)
+	if at := requestAsOf(r); !at.IsZero() {
+		s.serveDossiersAsOf(w, r, pq, at)
+		return
+	}
 	served, said, extra := s.shapePage(pq)
 	plan := s.planDossierPage(served)
 	staleAt := pq.from.In(Location).Format(layCompact)

@@ -25,6 +25,13 @@
 //
 // Truth(i) gives the ground truth of dossier i (unit, procedure, dates, the
 // deliberate defect and the personal values), for tests of the pipeline.
+//
+// # Replay
+//
+// With Options.AsOf the portal is served as it stood at the moment AsOf()
+// returns: a dossier or petition whose final NgayCapNhat is later is cut to
+// its state then, or not served before it exists (asof.go, replay.go).
+// TruthAt(i, at) and PetitionTruthAt(j, at) give the truth at a moment.
 package simulator
 
 import (
@@ -47,7 +54,13 @@ type Options struct {
 	Username, Password string           // accepted credentials
 	PageSizeMax        int              // largest page_size accepted (default 1000)
 	TokenTTL           time.Duration    // token lifetime (default 1h)
-	Now                func() time.Time // clock for token expiry (default time.Now)
+	Now                func() time.Time // clock for token expiry and Date (default AsOf, else time.Now)
+	// AsOf, when set, is the replay clock: every request is answered with
+	// the dossiers and petitions as the portal held them at AsOf() (read
+	// once per request, in whole seconds; asof.go, replay.go). nil, or a
+	// zero time returned: every record in its final state. The caller moves
+	// the clock (e.g. a Clock's Now).
+	AsOf func() time.Time
 	// Petitions is the number of petitions (PAKN) updated in [From, To),
 	// spread like the dossiers: 0 means Dossiers/25, a negative value none.
 	Petitions int
@@ -147,16 +160,17 @@ type Simulator struct {
 	// reused across requests); per simulator, not per package.
 	pageWriters sync.Pool
 
-	opts    Options
-	base    int64 // From, Unix seconds
-	span    int64 // seconds in [From, To)
-	n       int
-	nPet    int // number of petitions
-	rd      *refData
-	cal     calendar
-	wardP   weighted[*procedure]
-	distP   weighted[*procedure]
-	handler http.Handler
+	opts      Options
+	nowIsAsOf bool  // Options.Now defaulted to AsOf
+	base      int64 // From, Unix seconds
+	span      int64 // seconds in [From, To)
+	n         int
+	nPet      int // number of petitions
+	rd        *refData
+	cal       calendar
+	wardP     weighted[*procedure]
+	distP     weighted[*procedure]
+	handler   http.Handler
 
 	mu     sync.Mutex
 	tokens map[string]time.Time // token → expiry
@@ -164,6 +178,7 @@ type Simulator struct {
 	requests atomic.Int64
 
 	periods periodCache // official scores, per period
+	replay  replayCache // the latest replay view of each kind
 
 	faults        faultState // under mu
 	faultRequests atomic.Int64
@@ -193,7 +208,11 @@ func New(opts Options) (*Simulator, error) {
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = time.Hour
 	}
-	if opts.Now == nil {
+	nowIsAsOf := opts.Now == nil && opts.AsOf != nil
+	switch {
+	case nowIsAsOf:
+		opts.Now = opts.AsOf
+	case opts.Now == nil:
 		opts.Now = time.Now
 	}
 	if opts.SlowDelay <= 0 {
@@ -247,8 +266,8 @@ func New(opts Options) (*Simulator, error) {
 	if len(rd.procs) > 64 {
 		return nil, errors.New("simulator: at most 64 procedures")
 	}
-	s := &Simulator{pageWriters: sync.Pool{New: newPageWriter}, opts: opts, base: base, span: span, n: opts.Dossiers, nPet: nPet, rd: rd,
-		cal: calendar{holidays: rd.holidays}, tokens: map[string]time.Time{}}
+	s := &Simulator{pageWriters: sync.Pool{New: newPageWriter}, opts: opts, nowIsAsOf: nowIsAsOf, base: base, span: span,
+		n: opts.Dossiers, nPet: nPet, rd: rd, cal: calendar{holidays: rd.holidays}, tokens: map[string]time.Time{}}
 	for k, p := range rd.procs {
 		p.idx = k
 		p.prepare()
