@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -50,8 +51,8 @@ func promTool(t *testing.T, name string) string {
 	return p
 }
 
-// TestMetricsPassPromtool: serve's /metrics, after a sync job ran, passes
-// `promtool check metrics` (names, units, suffixes, help texts).
+// TestMetricsPassPromtool: serve's /metrics, after a sync job and the
+// watch after it ran, passes `promtool check metrics` (names, units, suffixes, help texts).
 func TestMetricsPassPromtool(t *testing.T) {
 	h := newHarness(t, simOptions(300))
 	promtool := promTool(t, "promtool")
@@ -60,10 +61,11 @@ func TestMetricsPassPromtool(t *testing.T) {
 	s := startServe(t, env, serveHooks{})
 	// Every family has samples: a finished run (the histogram), the last
 	// success, and a readiness probe that reached ClickHouse.
-	waitFor(t, 3*time.Minute, "a successful dossier sync and a readiness probe", func() bool {
+	waitFor(t, 3*time.Minute, "a successful dossier sync, a readiness probe and a watch", func() bool {
 		m := scrape(t, s.addr)
 		return m[`dvcindex_sync_run_duration_seconds_count{source="dossiers",status="success"}`] >= 1 &&
-			m[`dvcindex_ready{check="clickhouse"}`] == 1
+			m[`dvcindex_ready{check="clickhouse"}`] == 1 &&
+			hasSeries(m, "dvcindex_at_risk_items{") && hasSeries(m, "dvcindex_points_at_risk{")
 	})
 	code, body := httpGet(t, "http://"+s.addr+"/metrics")
 	if code != http.StatusOK {
@@ -78,6 +80,17 @@ func TestMetricsPassPromtool(t *testing.T) {
 		t.Fatalf("promtool check metrics: %v; its complaints:\n%s", err, out)
 	}
 	t.Logf("promtool check metrics: exit 0 on %d lines", strings.Count(body, "\n"))
+}
+
+// hasSeries reports whether a scrape has a series whose name and labels
+// start with prefix.
+func hasSeries(m map[string]float64, prefix string) bool {
+	for k := range m {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // TestPrometheusScrapesServe runs a private Prometheus against serve (with
@@ -126,8 +139,9 @@ func TestPrometheusScrapesServe(t *testing.T) {
 	t.Logf("%s held %s after the stop began", unreachable, time.Since(stopping).Round(100*time.Millisecond))
 	waitFor(t, time.Minute, "DvcindexClickHouseUnreachable and DvcindexJobFailing firing", func() bool {
 		firing := p.alerts(t, "firing")
-		// The summary names the failed job: the rule reads exported_job.
-		return firing["DvcindexClickHouseUnreachable"] != "" && strings.HasPrefix(firing["DvcindexJobFailing"], "dvcindex job sync ")
+		// The summary names the failed job: the rule reads exported_job. A
+		// watch cut short by the stop may fail too: a sync must be among them.
+		return firing["DvcindexClickHouseUnreachable"] != "" && strings.Contains(firing["DvcindexJobFailing"], "dvcindex job sync ")
 	})
 	if up := p.value(t, `up{job="dvcindex"}`); up != 1 {
 		t.Errorf(`up{job="dvcindex"} = %v with ClickHouse stopped: /metrics must not depend on it`, up)
@@ -326,7 +340,9 @@ func (p *privateProm) value(t *testing.T, q string) float64 {
 	return f
 }
 
-// alerts returns the alerts in state ("firing", "pending"), name → summary.
+// alerts returns the alerts in state ("firing", "pending"), name → summary
+// (the summaries of an alert that fires for several series, e.g. two
+// failed jobs, sorted and joined by " | ").
 func (p *privateProm) alerts(t *testing.T, state string) map[string]string {
 	t.Helper()
 	var r struct {
@@ -339,11 +355,16 @@ func (p *privateProm) alerts(t *testing.T, state string) map[string]string {
 		} `json:"data"`
 	}
 	p.get(t, "/api/v1/alerts", &r)
-	out := map[string]string{}
+	all := map[string][]string{}
 	for _, a := range r.Data.Alerts {
 		if a.State == state {
-			out[a.Labels["alertname"]] = a.Annotations["summary"]
+			all[a.Labels["alertname"]] = append(all[a.Labels["alertname"]], a.Annotations["summary"])
 		}
+	}
+	out := map[string]string{}
+	for name, sums := range all {
+		sort.Strings(sums)
+		out[name] = strings.Join(sums, " | ")
 	}
 	return out
 }

@@ -13,8 +13,10 @@ import (
 // serveHooks let tests observe and extend serve; the command line passes
 // the zero value. They are not reachable from the CLI.
 type serveHooks struct {
-	extraJobs []daemon.Job      // added to the configured schedule
-	listening func(addr string) // told the HTTP address once it listens
+	extraJobs []daemon.Job           // added to the configured schedule
+	listening func(addr string)      // told the HTTP address once it listens
+	watched   func(load.WatchResult) // told each watch serve published
+	noWatch   bool                   // no early warning after the syncs
 }
 
 // serve runs the daemon (internal/daemon) until ctx is cancelled. Its jobs
@@ -38,7 +40,8 @@ func (a *app) serve(ctx context.Context, hooks serveHooks) error {
 			}
 			return sa.printScores(ctx, store, p.Code, nil)
 		},
-		Report: sa.writeReports, ExtraJobs: hooks.extraJobs, Listening: hooks.listening, Web: page,
+		Report: sa.writeReports, ExtraJobs: hooks.extraJobs, Listening: hooks.listening, Web: page, Watched: hooks.watched,
+		NoWatch: hooks.noWatch,
 	})
 	if err != nil {
 		return err

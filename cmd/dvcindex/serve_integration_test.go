@@ -78,10 +78,22 @@ type inProcessServe struct {
 	stop   func() (time.Duration, error) // cancels serve; returns how long it took to return
 }
 
+// startServe runs serve in this process with env on the real clock.
+// Unless env sets serve.report_dir, serve writes its files (the watch's
+// digests) into a temporary directory, never the package's.
 func startServe(t *testing.T, env []string, hooks serveHooks) *inProcessServe {
 	t.Helper()
+	return startServeAt(t, env, hooks, time.Now)
+}
+
+// startServeAt is startServe on the clock now.
+func startServeAt(t *testing.T, env []string, hooks serveHooks, now func() time.Time) *inProcessServe {
+	t.Helper()
+	if !hasEnv(env, "DVC_SERVE_REPORT_DIR") {
+		env = append(append([]string{}, env...), "DVC_SERVE_REPORT_DIR="+t.TempDir())
+	}
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
-	a := &app{stdout: stdout, stderr: stderr, environ: env, now: time.Now}
+	a := &app{stdout: stdout, stderr: stderr, environ: env, now: now}
 	if err := a.init(); err != nil {
 		t.Fatalf("config: %v", err)
 	}
@@ -122,6 +134,16 @@ func startServe(t *testing.T, env []string, hooks serveHooks) *inProcessServe {
 	}
 	t.Cleanup(func() { _, _ = s.stop() })
 	return s
+}
+
+// hasEnv reports whether env sets the variable name.
+func hasEnv(env []string, name string) bool {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, name+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 func httpGet(t *testing.T, url string) (int, string) {
@@ -247,7 +269,9 @@ func TestServeRunsScheduledSyncs(t *testing.T) {
 		}
 		return nil
 	}}
-	s := startServe(t, env, serveHooks{extraJobs: []daemon.Job{panicky}})
+	// The watch after each round is TestServeWatchesAfterEachSyncRound's
+	// subject; here, after every 1s round, it would double the test's time.
+	s := startServe(t, env, serveHooks{extraJobs: []daemon.Job{panicky}, noWatch: true})
 
 	if code, body := httpGet(t, "http://"+s.addr+"/healthz"); code != 200 || !strings.Contains(body, "ok") {
 		t.Fatalf("/healthz: %d %q", code, body)
@@ -469,7 +493,7 @@ func TestServeSIGTERMKeepsWatermarkConsistent(t *testing.T) {
 		"DVC_PORTAL_PAGE_SIZE=5", "DVC_SYNC_WINDOW=24h", "DVC_SERVE_GRACE_PERIOD="+grace.String(),
 		// The held page must outlast the grace period: no client timeout
 		// or retry may end it first.
-		"DVC_PORTAL_TIMEOUT=10m")
+		"DVC_PORTAL_TIMEOUT=10m", "DVC_SERVE_REPORT_DIR="+t.TempDir())
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = env
 	var stderr syncBuffer

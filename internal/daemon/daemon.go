@@ -1,5 +1,6 @@
 // Package daemon is `dvcindex serve`: it owns the schedule of the nightly
-// jobs (a sync of every enabled source, compute, the report), the HTTP
+// jobs (a sync of every enabled source, compute, the report, and the early
+// warning after the syncs of dossiers and petitions), the HTTP
 // endpoint (/metrics, /healthz, /readyz, and the units' page on every
 // other path when Options.Web is set) and the shutdown. The work of
 // every job is the run engine's (internal/pipeline); the daemon only
@@ -15,6 +16,13 @@
 //     acknowledged), and Run returns nil.
 //   - ClickHouse may be down when the daemon starts: it connects on first
 //     use and again after a failed attempt.
+//   - After each sync round (the runs one tick of schedule.sync starts) in
+//     which a sync of dossiers or petitions succeeded, once the round's
+//     last such run is over, the job "watch" runs the early warning of the
+//     watch.period holding now for every unit, then replaces its metrics,
+//     rewrites serve.report_dir/watch/<period>/ and posts the webhooks
+//     (docs/watch-nightly.md). It never overlaps itself, and its failure
+//     is logged and counted but fails no sync.
 //   - The metrics live on a registry of the server's own, never the global
 //     default. dvcindex_ready is the result of the last readiness probe
 //     (every readyProbeEvery, and every /readyz request): a scrape of
@@ -34,6 +42,7 @@ import (
 
 	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/internal/pipeline"
+	"github.com/dvcindex/dvcindex/internal/watch"
 	"github.com/dvcindex/dvcindex/load"
 	"github.com/dvcindex/dvcindex/transform"
 )
@@ -48,6 +57,9 @@ type Job struct {
 	Name string // "sync dossiers", "compute", "report"
 	Spec string // robfig/cron spec (config.ParseSchedule)
 	Run  func(ctx context.Context) error
+	// onSkip, if set, is called when cron skips a run because the previous
+	// one is still running.
+	onSkip func()
 }
 
 // Options configure a Server.
@@ -73,6 +85,12 @@ type Options struct {
 	// Web, if set, serves every path of serve.addr other than /metrics,
 	// /healthz and /readyz (the units' page, internal/web); nil = none.
 	Web http.Handler
+	// Watched, if set, is told each watch serve published, after its
+	// metrics, files and webhooks (tests).
+	Watched func(res load.WatchResult)
+	// NoWatch turns the early warning off (tests whose subject is another
+	// job: a watch after every 1s round would only load ClickHouse).
+	NoWatch bool
 }
 
 func (o *Options) setDefaults() {
@@ -99,27 +117,46 @@ type Server struct {
 	store *load.Store // opened on first use, so serve starts while ClickHouse is down
 
 	stopping chan struct{} // closed when shutdown begins (readyz turns not-ready)
+
+	// The early warning (watch.go): nil rounds when no sync feeds it.
+	rounds    *syncRounds
+	watchNow  chan struct{} // a watch is due (capacity 1: requests coalesce)
+	watchDone chan struct{} // closed when watchLoop returns
+	webhooks  []watch.Webhook
+	poster    *watch.Poster
 }
 
-// New builds the server: its jobs, metrics and engine. It fails on a
-// schedule that is not a cron spec or two jobs of one name.
+// New builds the server: its jobs, metrics and engine, and reads
+// watch.webhooks_file. It fails on a schedule that is not a cron spec, two
+// jobs of one name or a bad webhooks file (a usage error naming the key,
+// the file, the line and the column).
 func New(opts Options) (*Server, error) {
 	opts.setDefaults()
 	s := &Server{opts: opts, cfg: opts.Config, log: opts.Log.With().Str("component", "serve").Logger(),
-		timeout: opts.Config.Serve.JobTimeout.D(), stopping: make(chan struct{})}
+		timeout: opts.Config.Serve.JobTimeout.D(), stopping: make(chan struct{}),
+		watchNow: make(chan struct{}, 1)}
+	if !opts.NoWatch {
+		s.rounds = newSyncRounds(opts.Config)
+	}
 	jobs, err := s.schedule(opts.ExtraJobs)
 	if err != nil {
 		return nil, err
 	}
 	s.jobs = jobs
-	names := make([]string, len(jobs))
-	for i, j := range jobs {
-		names[i] = j.Name
+	names := make([]string, 0, len(jobs)+1)
+	for _, j := range jobs {
+		names = append(names, j.Name)
+	}
+	if s.rounds != nil {
+		names = append(names, watchJobName)
 	}
 	s.m = newMetrics(opts.Now, pipeline.Names(), names)
 	po := opts.Pipeline
 	po.Observer = s.m
 	s.engine = pipeline.New(po)
+	if err := s.loadWebhooks(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -150,6 +187,10 @@ func (s *Server) Run(ctx context.Context) error {
 	probeDone := make(chan struct{})
 	go func() { defer close(probeDone); s.probeReadiness(probeCtx) }()
 	defer func() { stopProbe(); <-probeDone }() // before the store closes
+	if s.rounds != nil {
+		s.watchDone = make(chan struct{})
+		go s.watchLoop()
+	}
 	c.Start()
 	select {
 	case <-ctx.Done():
@@ -172,7 +213,7 @@ func (s *Server) cron() (*cron.Cron, error) {
 		if err != nil {
 			return nil, pipeline.Usagef("schedule of job %q: %q is not a cron spec: %v", j.Name, j.Spec, err)
 		}
-		jl := cronLogger{log: s.log.With().Str("job", j.Name).Logger(), level: zerolog.InfoLevel, job: j.Name, m: s.m}
+		jl := cronLogger{log: s.log.With().Str("job", j.Name).Logger(), level: zerolog.InfoLevel, job: j.Name, m: s.m, onSkip: j.onSkip}
 		c.Schedule(sched, jobChain(jl).Then(s.wrap(j)))
 		s.log.Info().Str("job", j.Name).Str("schedule", j.Spec).Time("next", sched.Next(s.opts.Now())).Msg("job scheduled")
 	}
@@ -195,21 +236,35 @@ func (s *Server) seedGauges(ctx context.Context) {
 	}
 }
 
+// idle is closed when the scheduled jobs (cronDone) and the watch loop
+// have returned.
+func (s *Server) idle(cronDone <-chan struct{}) <-chan struct{} {
+	out := make(chan struct{})
+	go func() {
+		<-cronDone
+		if s.watchDone != nil {
+			<-s.watchDone
+		}
+		close(out)
+	}()
+	return out
+}
+
 // shutdown stops the schedule, waits serve.grace_period for running jobs,
 // aborts the rest, then closes HTTP and ClickHouse.
 func (s *Server) shutdown(ctx context.Context, c *cron.Cron, abort context.CancelFunc, httpSrv *http.Server) {
 	close(s.stopping)
 	grace := s.cfg.Serve.GracePeriod.D()
 	s.log.Info().Dur("grace_period", grace).Msg("shutdown requested: no new runs; waiting for running jobs")
-	stopped := c.Stop()
+	idle := s.idle(c.Stop().Done())
 	select {
-	case <-stopped.Done():
+	case <-idle:
 		s.log.Info().Msg("no job running")
 	case <-time.After(grace):
 		s.log.Warn().Dur("grace_period", grace).Msg("grace period over: aborting running jobs (their watermarks stay at the last committed window)")
 		abort()
 		select {
-		case <-stopped.Done():
+		case <-idle:
 			s.log.Info().Msg("running jobs aborted")
 		case <-time.After(abortWait):
 			s.log.Error().Dur("waited", abortWait).Msg("running jobs did not stop after being aborted; exiting anyway")

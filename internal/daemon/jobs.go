@@ -25,16 +25,21 @@ func jobChain(l cron.Logger) cron.Chain {
 }
 
 // schedule lists the configured jobs: a sync of every enabled source on
-// schedule.sync, compute on schedule.compute, the report on
-// schedule.report ("" disables a job), then the extra ones.
+// schedule.sync (those of dossiers and petitions feed the watch, watch.go),
+// compute on schedule.compute, the report on schedule.report ("" disables
+// a job), then the extra ones.
 func (s *Server) schedule(extra []Job) ([]Job, error) {
 	sch := s.cfg.Schedule
 	var out []Job
 	if sch.Sync != "" {
 		for _, src := range pipeline.EnabledNames(s.cfg) {
-			out = append(out, Job{Name: "sync " + src, Spec: sch.Sync, Run: func(ctx context.Context) error {
+			j := Job{Name: "sync " + src, Spec: sch.Sync, Run: func(ctx context.Context) error {
 				return s.runSync(ctx, src)
-			}})
+			}}
+			if s.rounds != nil && feedsWatch(src) {
+				j = s.feedWatch(j)
+			}
+			out = append(out, j)
 		}
 	}
 	if sch.Compute != "" {
@@ -171,11 +176,16 @@ type cronLogger struct {
 	level zerolog.Level // of cron's informational messages
 	job   string
 	m     *metrics
+	// onSkip, if set, is told of each skip (Job.onSkip).
+	onSkip func()
 }
 
 func (l cronLogger) Info(msg string, kv ...any) {
 	if l.job != "" && msg == "skip" {
 		l.m.jobSkips.WithLabelValues(l.job).Inc()
+		if l.onSkip != nil {
+			l.onSkip()
+		}
 		l.log.Warn().Msg("job skipped: its previous run is still running")
 		return
 	}

@@ -21,6 +21,8 @@ type metrics struct {
 	lastSuccess                                    *prometheus.GaugeVec
 	jobRuns, jobSkips, jobFailures                 *prometheus.CounterVec
 	ready                                          *prometheus.GaugeVec // per readyChecks(), set by setReadiness
+	watch                                          *watchMetrics        // the latest watch, set by runWatch
+	webhooks                                       *prometheus.CounterVec
 
 	now func() time.Time
 	mu  sync.Mutex
@@ -47,13 +49,15 @@ func newMetrics(now func() time.Time, sources, jobs []string) *metrics {
 		jobSkips:    counter("job_skips_total", "Scheduled job runs skipped because the previous run was still running, per job.", "job"),
 		jobFailures: counter("job_failures_total", "Scheduled job runs that failed or panicked, per job.", "job"),
 		ready:       prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "dvcindex", Name: "ready", Help: readyHelp}, []string{"check"}),
+		watch:       newWatchMetrics(),
+		webhooks:    counter("watch_webhooks_total", webhooksTotalHelp, "result"),
 		now:         now,
 		wm:          map[string]time.Time{},
 	}
 	lag := prometheus.NewDesc("dvcindex_sync_watermark_lag_seconds",
 		"Seconds between now and the source's incremental watermark (sources with a watermark only).", []string{"source"}, nil)
 	m.reg.MustRegister(m.fetched, m.normalized, m.rejected, m.loaded, m.retries, m.duration, m.lastSuccess,
-		m.jobRuns, m.jobSkips, m.jobFailures, m.ready, lagCollector{m: m, desc: lag},
+		m.jobRuns, m.jobSkips, m.jobFailures, m.ready, lagCollector{m: m, desc: lag}, m.watch, m.webhooks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every series exists from the start, at zero, so rates and absences
 	// are meaningful before the first run.
@@ -63,6 +67,9 @@ func newMetrics(now func() time.Time, sources, jobs []string) *metrics {
 		}
 	}
 	m.retries.WithLabelValues("auth")
+	for _, r := range []string{"sent", "failed", "no_digest"} {
+		m.webhooks.WithLabelValues(r)
+	}
 	for _, j := range jobs {
 		m.jobRuns.WithLabelValues(j)
 		m.jobSkips.WithLabelValues(j)
