@@ -90,10 +90,11 @@ fi
 # their own: reprocess over a 200k-dossier archive equals a fresh sync, a
 # year of data (100k dossiers) reconciles with the published scores, and the
 # analysts' cookbook (docs/analysts.md) answers on the demo's data; and
-# serve's metrics pass promtool and a real Prometheus scrapes serve.
+# serve's metrics pass promtool and a real Prometheus scrapes serve; and the
+# early warning replays a month day by day (docs/watch.md, "Proof").
 go test -json -count=1 -timeout 15m \
-  -run 'At200k$|TestComputeAgreesWithOfficialScores$|TestCookbook|TestMetricsPassPromtool$|TestPrometheusScrapesServe$' \
-  ./cmd/dvcindex 2>&1 | "$report"
+  -run 'At200k$|TestComputeAgreesWithOfficialScores$|TestCookbook|TestMetricsPassPromtool$|TestPrometheusScrapesServe$|TestWatchReplaysAMonth$' \
+  ./cmd/dvcindex ./internal/watch 2>&1 | "$report"
 wait "$cluster_pid" || true
 for part in own suite; do
   echo "cluster tests ($part):"

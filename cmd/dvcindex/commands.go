@@ -162,7 +162,9 @@ func newServeCmd(a *app) *cobra.Command {
 		Long: `Runs the scheduled jobs until SIGTERM or SIGINT: a sync of every implemented
 source on schedule.sync, compute of the current and previous month and quarter
 on schedule.compute, and the report on schedule.report (robfig/cron specs with
-an optional CRON_TZ=Zone prefix, or @every 30s; "" disables a job). A job never
+an optional CRON_TZ=Zone prefix, or @every 30s; "" disables a job); after each
+sync round, the early warning of every unit (docs/watch-nightly.md: metrics, a
+digest per unit in serve.report_dir/watch, webhooks). A job never
 overlaps itself: a run due while the previous one is still running is skipped
 and logged. A job that panics is logged and runs again at its next time. Each
 run is limited to serve.job_timeout.

@@ -17,17 +17,13 @@ func newWatchCmd(a *app) *cobra.Command {
 		Long: `The early warning (docs/watch.md): for the period holding today (watch.period),
 the unit's open dossiers and petitions that will cost it points unless someone
 acts, each with the points it would cost (the index's own formulas) and the
-hours left, most points per hour first, in plain Vietnamese; then the overdue
-items and the projected scores if nothing changes and if every listed item is
-done. It reads what ClickHouse holds: sync first. --as-of sets "now".`,
+hours left, most points per hour first; then the overdue
+items and the projected scores if nothing changes and if every item is done.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			req, err := watch.ParseRequest(unit, period, asOf)
+			req, err := watch.ParseRequest(unit, period, asOf, format)
 			if err != nil {
 				return usageError{err}
-			}
-			if format != "table" && format != "json" {
-				return usagef("--format must be table or json")
 			}
 			ctx := cmd.Context()
 			store, err := a.openStore(ctx)

@@ -9,13 +9,16 @@ import (
 )
 
 // ParseRequest builds a watch request from the watch command's flags: one
-// unit, a period ("" = the watch.period holding as-of) and the moment taken
-// as now ("" = now; RFC 3339, or 2006-01-02T15:04 in Asia/Ho_Chi_Minh).
-// Its errors are the user's to correct.
-func ParseRequest(unit, period, asOf string) (pipeline.WatchRequest, error) {
+// unit, a period ("" = the watch.period holding as-of), the moment taken as
+// now ("" = now; RFC 3339, or 2006-01-02T15:04 in Asia/Ho_Chi_Minh) and the
+// output format (table or json). Its errors are the user's to correct.
+func ParseRequest(unit, period, asOf, format string) (pipeline.WatchRequest, error) {
 	req := pipeline.WatchRequest{Only: []string{unit}}
 	if unit == "" {
 		return req, fmt.Errorf("--unit is required")
+	}
+	if format != "table" && format != "json" {
+		return req, fmt.Errorf("--format must be table or json")
 	}
 	if period != "" {
 		p, err := transform.ParsePeriod(period)

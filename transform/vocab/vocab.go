@@ -67,6 +67,7 @@ func AtRiskRules() []AtRiskRule {
 	return []AtRiskRule{
 		{"due_soon", "Sắp đến hạn trả kết quả", "an open dossier due within watch.due_within_days working days"},
 		{"second_supplement", "Đã bổ sung một lần", "an open dossier a second supplement request would count late"},
+		{"close_in_software", "Chưa kết thúc trên phần mềm", "a dossier returned in time but not closed in the software"},
 		{"not_synced", "Chưa đồng bộ lên Cổng quốc gia", "a dossier received but not synced to the national portal"},
 		{"no_result_file", "Thiếu tệp kết quả điện tử", "a dossier with a result but no electronic result file"},
 		{"petition_due_soon", "Phản ánh sắp đến hạn", "an open petition near its deadline"},
