@@ -20,6 +20,7 @@ import (
 	"github.com/dvcindex/dvcindex/cmd/portalsim/simulator"
 	"github.com/dvcindex/dvcindex/internal/watch"
 	"github.com/dvcindex/dvcindex/load"
+	"github.com/dvcindex/dvcindex/transform/vocab"
 )
 
 // hookPost is one request the ward's gateway received.
@@ -308,8 +309,8 @@ func checkAtRiskMetrics(t *testing.T, m map[string]float64, rows atRiskRows, sta
 			t.Errorf("no sample %s (v_at_risk has %v)", series, n)
 		}
 	}
-	if items < len(want) || items != 8*len(units) {
-		t.Errorf("%d at-risk series, want 8 rules × %d units", items, len(units))
+	if rules := len(vocab.AtRiskRules()); items < len(want) || items != rules*len(units) {
+		t.Errorf("%d at-risk series, want %d rules × %d units", items, rules, len(units))
 	}
 	for k, v := range stakes {
 		f := strings.Fields(k)

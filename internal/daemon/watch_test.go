@@ -10,6 +10,7 @@ import (
 	"github.com/dvcindex/dvcindex/config"
 	"github.com/dvcindex/dvcindex/internal/watch"
 	"github.com/dvcindex/dvcindex/load"
+	"github.com/dvcindex/dvcindex/transform/vocab"
 )
 
 // TestSyncRounds: a watch is due once per round, at the report of the
@@ -118,12 +119,12 @@ func TestWatchMetricsReplaceTheSet(t *testing.T) {
 	if got := value(t, m, `dvcindex_points_at_risk{indicator="online",unit="21637"}`); got != 2.61 {
 		t.Errorf("21637 online points = %v, want 2.61 (rounded)", got)
 	}
-	if n := testutil.CollectAndCount(m.watch, "dvcindex_at_risk_items"); n != 16 {
-		t.Errorf("%d at-risk series, want 16 (8 rules × 2 units)", n)
+	if n, rules := testutil.CollectAndCount(m.watch, "dvcindex_at_risk_items"), len(vocab.AtRiskRules()); n != 2*rules {
+		t.Errorf("%d at-risk series, want %d (%d rules × 2 units)", n, 2*rules, rules)
 	}
 	m.watch.set([]watch.Digest{{UnitCode: "21640", Scores: []watch.Score{{Indicator: "total", Secured: 71, IfDone: 71}}}}, time.Unix(1796411500, 0))
-	if n := testutil.CollectAndCount(m.watch, "dvcindex_at_risk_items"); n != 8 {
-		t.Errorf("%d at-risk series after a watch of one unit, want 8", n)
+	if n, rules := testutil.CollectAndCount(m.watch, "dvcindex_at_risk_items"), len(vocab.AtRiskRules()); n != rules {
+		t.Errorf("%d at-risk series after a watch of one unit, want %d", n, rules)
 	}
 	if got := value(t, m, `dvcindex_at_risk_items{rule="step_unsynced",unit="21640"}`); got != 0 {
 		t.Errorf("21640 step_unsynced = %v after a watch without it, want 0", got)
